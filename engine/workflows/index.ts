@@ -1,0 +1,2 @@
+// Every workflow the worker registers. Workflow files import only @temporalio/workflow and pure engine code.
+export { stackCheckWorkflow } from './stack-check.js';

@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import swaggerUiDist from 'swagger-ui-dist';
+import type { AppContext } from '../context.js';
+import { HttpError } from './http-error.js';
+import { openApiDocument } from './openapi.js';
+import { mountRoutes, type Route } from './route.js';
+import { healthRoutes } from './routes/health.js';
+import { outboxRoutes } from './routes/outbox.js';
+import { systemRoutes } from './routes/system.js';
+
+const editorDist = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+
+export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
+  return [...healthRoutes(ctx), ...outboxRoutes(ctx), ...systemRoutes(ctx)] as Route<never, never, never>[];
+}
+
+export function createApp(ctx: AppContext, logger: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
+  app.use(express.json({ limit: '1mb' }));
+
+  const routes = apiRoutes(ctx);
+  const document = openApiDocument(routes, ctx.version);
+  app.get('/api/openapi.json', (_req, res) => void res.json(document));
+  app.use('/api/docs/assets', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
+  app.get('/api/docs/init.js', (_req, res) => {
+    res.type('application/javascript').send(
+      "window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs', deepLinking: true });",
+    );
+  });
+  app.get('/api/docs', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stayflow API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<body><div id="docs"></div><script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`);
+  });
+
+  const api = express.Router();
+  mountRoutes(api, routes);
+  app.use(api);
+  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl}`)));
+
+  if (existsSync(editorDist)) {
+    app.use(express.static(editorDist));
+  } else {
+    app.get('/', (_req, res) => void res.type('html').send(landingPage(ctx)));
+  }
+  app.use(errorHandler);
+  return app;
+}
+
+// Every error leaves as `{ error: { code, message, issues? } }`; anything a client could cause maps to a 4xx.
+const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
+  const known = toHttpError(error);
+  if (known.status >= 500) req.log.error({ err: error }, 'request failed');
+  res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
+};
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const e = error as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
+  if (e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The body is larger than 1 MB');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new HttpError(415, 'unsupported_encoding', e.message ?? 'Unsupported body encoding');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', e.message ?? 'Bad request');
+  }
+  return new HttpError(500, 'internal', 'Stayflow failed to handle this request; the server log has the details');
+}
+
+function landingPage(ctx: AppContext): string {
+  const links = [
+    ['API documentation', '/api/docs'],
+    ['Health', '/api/health'],
+    ['Outbox (caught email)', '/api/outbox'],
+    ...(ctx.temporalUiUrl ? [['Temporal Web UI', ctx.temporalUiUrl]] : []),
+  ];
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stayflow</title></head>
+<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<h1>Stayflow</h1><p>Customer-success playbooks, run durably on Temporal.</p>
+<ul>${links.map(([label, href]) => `<li><a href="${href}">${label}</a></li>`).join('')}</ul></body></html>`;
+}

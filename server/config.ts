@@ -1,0 +1,113 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Every setting Stayflow reads, in one schema. `.env.example` documents the same names, and a test checks that
+// docker-compose.yml only sets variables declared here. Unset external parts (Temporal, database, SMTP) mean
+// "run the embedded one": that is what makes `npm start` work on a bare machine.
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL like ${example}` },
+  );
+
+export const Config = z.object({
+  STAYFLOW_ROLE: z
+    .enum(['all', 'api', 'worker'])
+    .default('all')
+    .describe('Which processes to run here: all (one process), api (HTTP only) or worker (Temporal worker only).'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface the API server listens on.'),
+  PORT: port(3000).describe('Port of the API server and the editor.'),
+  PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://stayflow.example.com')
+    .optional()
+    .describe('Address people reach Stayflow at (links in emails). Defaults to http://HOST:PORT.'),
+  DATA_DIR: z.string().min(1).default('.data').describe('Where the embedded parts keep their files.'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, like temporal.internal:7233')
+    .optional()
+    .describe('A Temporal frontend (host:port). Unset: Stayflow starts a Temporal dev server itself.'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('stayflow'),
+  TEMPORAL_API_KEY: z.string().min(1).optional().describe('API key for Temporal Cloud (implies TLS).'),
+  TEMPORAL_TLS: flag.default(false).describe('Connect to Temporal over TLS.'),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional().describe('Client certificate (PEM file) for mTLS.'),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional().describe('Client key (PEM file) for mTLS.'),
+  TEMPORAL_DEV_PORT: port(7233).describe('Port of the embedded Temporal dev server.'),
+  TEMPORAL_UI_PORT: port(8233).describe('Port of the embedded Temporal Web UI.'),
+  TEMPORAL_UI_URL: urlWithProtocols(['http:', 'https:'], 'https://cloud.temporal.io')
+    .optional()
+    .describe('Where the Temporal Web UI is, for links to runs. Defaults to the embedded one.'),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(500)
+    .describe('Workflows a worker keeps in memory (sticky cache).'),
+
+  DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/stayflow')
+    .optional()
+    .describe('A PostgreSQL server. Unset: embedded PGlite under DATA_DIR.'),
+
+  SMTP_URL: urlWithProtocols(['smtp:', 'smtps:'], 'smtp://user:pass@smtp.example.com:587')
+    .optional()
+    .describe('An SMTP relay. Unset: an in-process SMTP server catches every email (see the Outbox).'),
+  SMTP_CATCHER_PORT: port(2525).describe('Port of the in-process SMTP catcher.'),
+  MAIL_FROM: z.string().min(3).default('Stayflow <success@stayflow.local>').describe('From address of emails.'),
+});
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {}
+
+/** Reads the configuration from the environment; a bad value throws one readable line per problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dataDir: string; publicUrl: string } {
+  // Empty strings in .env files mean "unset", as they do for most twelve-factor apps.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Config.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? 'config');
+      const got = present[key];
+      const shown = got === undefined ? '' : ` (got "${redact(key, got)}")`;
+      return `${key} ${issue.message}${shown}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
+    throw new ConfigError('Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
+  }
+  if (config.STAYFLOW_ROLE !== 'all') {
+    // Split processes share nothing in memory: each needs the external Temporal, database and SMTP relay.
+    const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL'] as const).filter((key) => !config[key]);
+    if (missing.length > 0) {
+      throw new ConfigError(`Invalid configuration: STAYFLOW_ROLE=${config.STAYFLOW_ROLE} needs ${missing.join(', ')} (the embedded ones run only with STAYFLOW_ROLE=all)`);
+    }
+  }
+  return {
+    ...config,
+    dataDir: path.resolve(config.DATA_DIR),
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+  };
+}
+export type LoadedConfig = ReturnType<typeof loadConfig>;
+
+function redact(key: string, value: string): string {
+  if (key.endsWith('_KEY') || key.endsWith('_URL')) {
+    return value.replace(/\/\/([^@/]*)@/, '//***@');
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.js';
+import { DatabaseUnavailableError } from './db/database.js';
+import { startStack } from './stack.js';
+import { PortInUseError } from './temporal/dev-server.js';
+import { temporalCliPath } from './temporal/cli-path.js';
+
+// The process entry: `npm start` (all parts in one process), or one role per container (STAYFLOW_ROLE).
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { role: config.STAYFLOW_ROLE } });
+  const stack = await startStack(config, { logger, temporalCliPath: temporalCliPath() });
+
+  const lines = [
+    stack.apiUrl && `  Stayflow          ${config.publicUrl}`,
+    stack.apiUrl && `  API docs          ${config.publicUrl}/api/docs`,
+    stack.apiUrl && `  Health            ${config.publicUrl}/api/health`,
+    stack.context.temporalUiUrl && `  Temporal Web UI   ${stack.context.temporalUiUrl}`,
+    `  Temporal          ${config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_DEV_PORT}`} (namespace ${config.TEMPORAL_NAMESPACE})`,
+    stack.smtpCatcher && `  SMTP catcher      ${stack.smtpCatcher.url} (mail shows in ${config.publicUrl}/api/outbox)`,
+    `  Database          ${stack.context.database.kind} at ${stack.context.database.location}`,
+  ].filter(Boolean);
+  process.stdout.write(`\nStayflow ${stack.context.version} is running (${config.STAYFLOW_ROLE}):\n${lines.join('\n')}\n\nCtrl-C stops everything.\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping Stayflow…\n`);
+    stack
+      .close()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  // Start-up problems a person can fix are one line, not a stack trace.
+  const known = error instanceof ConfigError || error instanceof PortInUseError || error instanceof DatabaseUnavailableError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`stayflow: cannot start: ${message}\n`);
+  if (!known && error instanceof Error && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${error.stack}\n`);
+  process.exit(1);
+});

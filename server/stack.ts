@@ -1,0 +1,156 @@
+import http from 'node:http';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Worker, WorkflowBundle } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities/index.js';
+import { createMailTransport } from '../activities/email/transport.js';
+import { createApp } from './api/app.js';
+import type { LoadedConfig } from './config.js';
+import type { AppContext } from './context.js';
+import { openDatabase } from './db/database.js';
+import { startSmtpCatcher, type SmtpCatcher } from './mail/smtp-catcher.js';
+import { connectClient, connectWorkerConnection, temporalTarget } from './temporal/connection.js';
+import { isListening, PortInUseError, startDevServer, type DevServer } from './temporal/dev-server.js';
+import { ensureSearchAttributes } from './temporal/search-attributes.js';
+import { installTemporalRuntime } from './temporal/runtime.js';
+import { createWorker } from './temporal/worker.js';
+
+export const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface Stack {
+  context: AppContext;
+  apiUrl: string | undefined;
+  smtpCatcher: SmtpCatcher | undefined;
+  devServer: DevServer | undefined;
+  worker: Worker | undefined;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  logger: Logger;
+  /** The temporal CLI, needed only when TEMPORAL_ADDRESS is unset. */
+  temporalCliPath?: string;
+  /** A prebuilt workflow bundle (tests); otherwise the worker bundles at start. */
+  workflowBundle?: WorkflowBundle;
+  /** Keep the embedded Temporal dev server's state in memory instead of DATA_DIR (tests). */
+  ephemeralTemporal?: boolean;
+}
+
+/**
+ * Brings up the parts this process runs (per STAYFLOW_ROLE) and the embedded stand-ins for unset external ones.
+ * On any failure it closes what it had started, so a failed start leaves no process or port behind.
+ */
+export async function startStack(config: LoadedConfig, opts: StackOptions): Promise<Stack> {
+  const { logger } = opts;
+  const runsApi = config.STAYFLOW_ROLE !== 'worker';
+  const runsWorker = config.STAYFLOW_ROLE !== 'api';
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const closeAll = async () => {
+    for (const step of cleanup.reverse().splice(0)) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+
+  try {
+    if (runsApi && (await isListening(config.PORT, config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST))) {
+      throw new PortInUseError(`port ${config.PORT} (PORT) is already in use (another Stayflow running?)`);
+    }
+
+    const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+    cleanup.push(() => database.close());
+    logger.info({ database: database.location }, `database ready (${database.kind})`);
+
+    let smtpCatcher: SmtpCatcher | undefined;
+    let smtpUrl = config.SMTP_URL;
+    if (!smtpUrl) {
+      if (await isListening(config.SMTP_CATCHER_PORT)) {
+        throw new PortInUseError(`port ${config.SMTP_CATCHER_PORT} (SMTP_CATCHER_PORT) is already in use`);
+      }
+      smtpCatcher = await startSmtpCatcher({ db: database.db, port: config.SMTP_CATCHER_PORT });
+      cleanup.push(() => smtpCatcher!.close());
+      smtpUrl = smtpCatcher.url;
+    }
+    const transport = createMailTransport(smtpUrl);
+    cleanup.push(async () => transport.close());
+
+    let devServer: DevServer | undefined;
+    let address = config.TEMPORAL_ADDRESS;
+    if (!address) {
+      if (!opts.temporalCliPath) throw new Error('TEMPORAL_ADDRESS is unset and no temporal CLI was provisioned (run npm start)');
+      devServer = await startDevServer({
+        cliPath: opts.temporalCliPath,
+        port: config.TEMPORAL_DEV_PORT,
+        uiPort: opts.ephemeralTemporal ? undefined : config.TEMPORAL_UI_PORT,
+        dbFile: opts.ephemeralTemporal ? undefined : path.join(config.dataDir, 'temporal', 'temporal.sqlite'),
+        logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+        namespace: config.TEMPORAL_NAMESPACE,
+      });
+      cleanup.push(() => devServer!.stop());
+      address = devServer.address;
+      logger.info({ address }, 'Temporal dev server ready');
+    }
+    const target = await temporalTarget(config, address);
+    const client = await connectClient(target);
+    cleanup.push(() => client.connection.close());
+    try {
+      const added = await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE);
+      if (added.length) logger.info({ added }, 'registered search attributes');
+    } catch (error) {
+      logger.warn({ err: error }, 'could not register search attributes (Temporal Cloud: add them in its console)');
+    }
+
+    const context: AppContext = {
+      config,
+      version,
+      database,
+      temporal: client,
+      temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl,
+      mail: { transport, url: smtpUrl, catching: smtpCatcher !== undefined },
+    };
+
+    let worker: Worker | undefined;
+    if (runsWorker) {
+      installTemporalRuntime(logger);
+      const connection = await connectWorkerConnection(target);
+      cleanup.push(() => connection.close());
+      worker = await createWorker({
+        connection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        activities: createActivities({ transport, mailFrom: config.MAIL_FROM }),
+        maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+        workflowBundle: opts.workflowBundle,
+      });
+      const running = worker.run();
+      const w = worker;
+      running.catch((error: unknown) => logger.error({ err: error }, 'worker stopped with an error'));
+      cleanup.push(async () => {
+        if (w.getState() === 'RUNNING') w.shutdown();
+        await running.catch(() => undefined);
+      });
+      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+    }
+
+    let apiUrl: string | undefined;
+    if (runsApi) {
+      const server = http.createServer(createApp(context, logger));
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => resolve());
+      });
+      cleanup.push(() => new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }));
+      const { port } = server.address() as AddressInfo;
+      apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+    }
+
+    return { context, apiUrl, smtpCatcher, devServer, worker, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

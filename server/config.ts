@@ -5,7 +5,8 @@ import { z } from 'zod';
 // docker-compose.yml only sets variables declared here. Unset external parts (Temporal, database, SMTP) mean
 // "run the embedded one": that is what makes `npm start` work on a bare machine.
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+// 0 means "any free port" (the tests use it so parallel stacks never collide).
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -32,7 +33,7 @@ export const Config = z.object({
   PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://stayflow.example.com')
     .optional()
     .describe('Address people reach Stayflow at (links in emails). Defaults to http://HOST:PORT.'),
-  DATA_DIR: z.string().min(1).default('.data').describe('Where the embedded parts keep their files.'),
+  DATA_DIR: z.string().min(1).default('.data').describe('Where the embedded parts keep their files (memory:// keeps nothing).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   TEMPORAL_ADDRESS: z
@@ -99,7 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dat
   }
   return {
     ...config,
-    dataDir: path.resolve(config.DATA_DIR),
+    dataDir: config.DATA_DIR === 'memory://' ? config.DATA_DIR : path.resolve(config.DATA_DIR),
     publicUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
   };
 }

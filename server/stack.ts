@@ -36,8 +36,6 @@ export interface StackOptions {
   temporalCliPath?: string;
   /** A prebuilt workflow bundle (tests); otherwise the worker bundles at start. */
   workflowBundle?: WorkflowBundle;
-  /** Keep the embedded Temporal dev server's state in memory instead of DATA_DIR (tests). */
-  ephemeralTemporal?: boolean;
 }
 
 /**
@@ -79,12 +77,14 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     let address = config.TEMPORAL_ADDRESS;
     if (!address) {
       if (!opts.temporalCliPath) throw new Error('TEMPORAL_ADDRESS is unset and no temporal CLI was provisioned (run npm start)');
+      // DATA_DIR=memory:// (tests) keeps Temporal's state in memory too, and skips the Web UI.
+      const persistent = config.dataDir !== 'memory://';
       devServer = await startDevServer({
         cliPath: opts.temporalCliPath,
         port: config.TEMPORAL_DEV_PORT,
-        uiPort: opts.ephemeralTemporal ? undefined : config.TEMPORAL_UI_PORT,
-        dbFile: opts.ephemeralTemporal ? undefined : path.join(config.dataDir, 'temporal', 'temporal.sqlite'),
-        logFile: path.join(config.dataDir, 'logs', 'temporal.log'),
+        uiPort: persistent ? config.TEMPORAL_UI_PORT : undefined,
+        dbFile: persistent ? path.join(config.dataDir, 'temporal', 'temporal.sqlite') : undefined,
+        logFile: persistent ? path.join(config.dataDir, 'logs', 'temporal.log') : undefined,
         namespace: config.TEMPORAL_NAMESPACE,
       });
       cleanup.push(() => devServer!.stop());

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm test [lane…]`: provisions what the lanes need (cached), then runs each lane in turn and ends with one
+// summary: a line per lane, and which part was unavailable when a lane could not start.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+process.chdir(root);
+
+const lanes = {
+  unit: { needs: [] },
+  workflow: { needs: ['test-server'] },
+  integration: { needs: ['temporal'] },
+  postgres: { needs: ['postgres'] },
+};
+const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+for (const lane of chosen) {
+  if (!(lane in lanes)) {
+    console.error(`unknown lane "${lane}"; lanes: ${Object.keys(lanes).join(', ')}`);
+    process.exit(2);
+  }
+}
+const run = chosen.length ? chosen : Object.keys(lanes);
+
+const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
+const unavailable = new Map();
+for (const part of new Set(run.flatMap((lane) => lanes[lane].needs))) {
+  const t0 = Date.now();
+  const result = spawnSync('bash', ['scripts/provision.sh', part], { stdio: 'inherit' });
+  if (result.status !== 0) unavailable.set(part, `provisioning ${part} failed (see above)`);
+  else console.log(`[test] ${part} provisioned in ${seconds(t0)} s`);
+}
+
+const reportDir = path.join('.data', 'test', 'reports');
+mkdirSync(reportDir, { recursive: true });
+const summary = [];
+for (const lane of run) {
+  const missing = lanes[lane].needs.filter((part) => unavailable.has(part));
+  if (missing.length) {
+    summary.push({ lane, passed: 0, failed: 0, skipped: 0, seconds: '0.0', note: `not run: ${missing.map((m) => unavailable.get(m)).join('; ')}` });
+    continue;
+  }
+  const report = path.join(reportDir, `${lane}.json`);
+  rmSync(report, { force: true });
+  const t0 = Date.now();
+  console.log(`\n[test] ── ${lane} lane ──`);
+  const result = spawnSync(
+    process.execPath,
+    ['node_modules/vitest/vitest.mjs', 'run', '--project', lane, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+    { stdio: 'inherit' },
+  );
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  let note = '';
+  if (existsSync(report)) {
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    counts.passed = json.numPassedTests;
+    counts.failed = json.numFailedTests;
+    counts.skipped = json.numPendingTests + json.numTodoTests;
+    // A global setup that throws (a server that did not start) leaves no test failed: say so.
+    if (result.status !== 0 && counts.failed === 0) note = 'the lane could not start: see its error above';
+    if (json.numTotalTests === 0 && !note) note = 'no tests found';
+  } else {
+    note = `vitest exited with ${result.status} before reporting`;
+  }
+  if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
+  summary.push({ lane, ...counts, seconds: seconds(t0), note });
+}
+
+const total = summary.reduce((acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+console.log('\nStayflow test summary');
+for (const s of summary) {
+  const status = s.failed > 0 || s.note.startsWith('not run') ? 'FAIL' : 'ok  ';
+  console.log(`  ${status} ${s.lane.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.skipped).padStart(3)} skipped  ${s.seconds.padStart(6)} s${s.note ? `  — ${s.note}` : ''}`);
+}
+const notRun = summary.filter((s) => s.note.startsWith('not run')).length;
+console.log(`\n${total.passed} passed, ${total.failed + notRun} failed, ${total.skipped} skipped`);
+process.exit(total.failed + notRun > 0 ? 1 : 0);

@@ -1,0 +1,13 @@
+// Values the lanes' global setups hand to their tests (vitest's provide/inject), typed once.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    smtpUrl: string;
+    temporalAddress: string;
+    taskQueue: string;
+    workflowBundlePath: string;
+    testServerPath: string;
+    databaseUrl: string;
+  }
+}
+export {};

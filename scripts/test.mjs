@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
 const lanes = {
+  static: { needs: [] },
   unit: { needs: [] },
   workflow: { needs: ['test-server'] },
   integration: { needs: ['temporal'] },
@@ -43,6 +44,10 @@ for (const lane of run) {
     summary.push({ lane, passed: 0, failed: 0, skipped: 0, seconds: '0.0', note: `not run: ${missing.map((m) => unavailable.get(m)).join('; ')}` });
     continue;
   }
+  if (lane === 'static') {
+    summary.push(staticChecks());
+    continue;
+  }
   const report = path.join(reportDir, `${lane}.json`);
   rmSync(report, { force: true });
   const t0 = Date.now();
@@ -67,6 +72,29 @@ for (const lane of run) {
   }
   if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
   summary.push({ lane, ...counts, seconds: seconds(t0), note });
+}
+
+// The static lane: the type checker and the linter (with the workflow determinism fence) over the whole tree.
+function staticChecks() {
+  const t0 = Date.now();
+  console.log('\n[test] ── static lane: tsc, eslint ──');
+  const checks = [
+    ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
+    ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+  ];
+  const failedChecks = checks.filter(([name, args]) => {
+    const ok = spawnSync(process.execPath, args, { stdio: 'inherit' }).status === 0;
+    console.log(`[test] ${name}: ${ok ? 'ok' : 'FAILED'}`);
+    return !ok;
+  });
+  return {
+    lane: 'static',
+    passed: checks.length - failedChecks.length,
+    failed: failedChecks.length,
+    skipped: 0,
+    seconds: seconds(t0),
+    note: failedChecks.length ? `failed: ${failedChecks.map(([name]) => name).join(', ')}` : '',
+  };
 }
 
 const total = summary.reduce((acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });

@@ -1,5 +1,5 @@
 import type { Request, Response, Router } from 'express';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { toIssues } from '../../engine/errors.js';
 import { HttpError } from './http-error.js';
 

@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflows } from '../../server/temporal/worker.js';
@@ -18,4 +18,5 @@ export default async function setup(project: TestProject) {
   await writeFile(file, bundle.code);
   project.provide('workflowBundlePath', file);
   project.provide('testServerPath', testServerPath);
+  return () => rm(file, { force: true });
 }

@@ -5,6 +5,7 @@ import { createActivities } from '../../activities/index.js';
 import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../server/mail/smtp-catcher.js';
+import { recordHistory } from '../support/histories.js';
 import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 
 // The workflow lane: the time-skipping test server, the shared bundle, real activities and a real SMTP server.
@@ -35,13 +36,13 @@ it('skips a two-day durable timer and then sends the email over SMTP', async () 
     activities: createActivities({ transport, mailFrom: 'Stayflow <success@stayflow.local>' }),
   });
   const startedAt = await env.currentTimeMs();
-  const result = await worker.runUntil(
-    env.client.workflow.execute('stackCheckWorkflow', {
-      taskQueue: 'workflow-lane',
-      workflowId: 'stack-check-two-days',
-      args: [{ to: 'csm@acme.example', delay: '2 days' }],
-    }),
-  );
+  const handle = await env.client.workflow.start('stackCheckWorkflow', {
+    taskQueue: 'workflow-lane',
+    workflowId: 'stack-check-two-days',
+    args: [{ to: 'csm@acme.example', delay: '2 days' }],
+  });
+  const result = await worker.runUntil(handle.result());
+  await recordHistory('stack-check-two-days', handle);
   const elapsedDays = ((await env.currentTimeMs()) - startedAt) / 86_400_000;
   expect(elapsedDays).toBeGreaterThanOrEqual(2);
 

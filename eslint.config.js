@@ -11,7 +11,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
@@ -24,9 +27,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'], message: 'engine/ is pure: no Node modules.' },
-            { group: ['**/activities/**', '**/server/**', '**/editor/**'], message: 'engine/ imports nothing outside engine/.' },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'kysely', 'nodemailer', 'express'], message: 'engine/ does no I/O.' },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'os'],
+              message: 'engine/ is pure: no Node modules.',
+            },
+            {
+              group: ['**/activities/**', '**/server/**', '**/editor/**'],
+              message: 'engine/ imports nothing outside engine/.',
+            },
+            {
+              group: [
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/activity',
+                'pg',
+                'kysely',
+                'nodemailer',
+                'express',
+              ],
+              message: 'engine/ does no I/O.',
+            },
           ],
         },
       ],
@@ -41,9 +61,14 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(?!@temporalio/workflow$|\\.)',
-              message: 'Workflow code may import only @temporalio/workflow and pure engine code (it is replayed deterministically).',
+              message:
+                'Workflow code may import only @temporalio/workflow and pure engine code (it is replayed deterministically).',
             },
-            { group: ['**/activities/**', '**/server/**', '**/editor/**'], message: 'Workflow code imports nothing outside engine/ (types of activities come from engine/activity-contracts).' },
+            {
+              group: ['**/activities/**', '**/server/**', '**/editor/**'],
+              message:
+                'Workflow code imports nothing outside engine/ (types of activities come from engine/activity-contracts).',
+            },
           ],
         },
       ],

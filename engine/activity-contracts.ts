@@ -1,3 +1,5 @@
+import type { Effect } from './interpreter/types.js';
+
 // What workflows may ask of the outside world. The engine owns this contract; `activities/` implements it, so
 // workflow code depends on types only and never on the modules that do I/O.
 
@@ -15,4 +17,9 @@ export interface DeliveredEmail {
 export interface StayflowActivities {
   /** Sends an operational email (not a playbook step) straight through the SMTP transport. */
   deliverSystemEmail(email: SystemEmail): Promise<DeliveredEmail>;
+}
+
+/** The playbook interpreter's side effects, one activity per step; the key (run, step) makes retries idempotent. */
+export interface PlaybookActivities {
+  performEffect(request: { workflowId: string; runId: string; effect: Effect }): Promise<void>;
 }

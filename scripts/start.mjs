@@ -11,7 +11,9 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 if (!process.env.TEMPORAL_ADDRESS) {
   const provision = spawnSync('bash', ['scripts/provision.sh', 'temporal'], { stdio: 'inherit' });
   if (provision.status !== 0) {
-    console.error('stayflow: cannot start: the temporal CLI could not be provisioned (see above), or set TEMPORAL_ADDRESS');
+    console.error(
+      'stayflow: cannot start: the temporal CLI could not be provisioned (see above), or set TEMPORAL_ADDRESS',
+    );
     process.exit(1);
   }
 }

@@ -41,7 +41,14 @@ const summary = [];
 for (const lane of run) {
   const missing = lanes[lane].needs.filter((part) => unavailable.has(part));
   if (missing.length) {
-    summary.push({ lane, passed: 0, failed: 0, skipped: 0, seconds: '0.0', note: `not run: ${missing.map((m) => unavailable.get(m)).join('; ')}` });
+    summary.push({
+      lane,
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      seconds: '0.0',
+      note: `not run: ${missing.map((m) => unavailable.get(m)).join('; ')}`,
+    });
     continue;
   }
   if (lane === 'static') {
@@ -54,7 +61,16 @@ for (const lane of run) {
   console.log(`\n[test] ── ${lane} lane ──`);
   const result = spawnSync(
     process.execPath,
-    ['node_modules/vitest/vitest.mjs', 'run', '--project', lane, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+    [
+      'node_modules/vitest/vitest.mjs',
+      'run',
+      '--project',
+      lane,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...extra,
+    ],
     { stdio: 'inherit' },
   );
   const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -97,11 +113,16 @@ function staticChecks() {
   };
 }
 
-const total = summary.reduce((acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }), { passed: 0, failed: 0, skipped: 0 });
+const total = summary.reduce(
+  (acc, s) => ({ passed: acc.passed + s.passed, failed: acc.failed + s.failed, skipped: acc.skipped + s.skipped }),
+  { passed: 0, failed: 0, skipped: 0 },
+);
 console.log('\nStayflow test summary');
 for (const s of summary) {
   const status = s.failed > 0 || s.note.startsWith('not run') ? 'FAIL' : 'ok  ';
-  console.log(`  ${status} ${s.lane.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.skipped).padStart(3)} skipped  ${s.seconds.padStart(6)} s${s.note ? `  — ${s.note}` : ''}`);
+  console.log(
+    `  ${status} ${s.lane.padEnd(12)} ${String(s.passed).padStart(4)} passed ${String(s.failed).padStart(3)} failed ${String(s.skipped).padStart(3)} skipped  ${s.seconds.padStart(6)} s${s.note ? `  — ${s.note}` : ''}`,
+  );
 }
 const notRun = summary.filter((s) => s.note.startsWith('not run')).length;
 console.log(`\n${total.passed} passed, ${total.failed + notRun} failed, ${total.skipped} skipped`);

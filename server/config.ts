@@ -33,7 +33,11 @@ export const Config = z.object({
   PUBLIC_URL: urlWithProtocols(['http:', 'https:'], 'https://stayflow.example.com')
     .optional()
     .describe('Address people reach Stayflow at (links in emails). Defaults to http://HOST:PORT.'),
-  DATA_DIR: z.string().min(1).default('.data').describe('Where the embedded parts keep their files (memory:// keeps nothing).'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('.data')
+    .describe('Where the embedded parts keep their files (memory:// keeps nothing).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   TEMPORAL_ADDRESS: z
@@ -95,7 +99,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dat
     // Split processes share nothing in memory: each needs the external Temporal, database and SMTP relay.
     const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL'] as const).filter((key) => !config[key]);
     if (missing.length > 0) {
-      throw new ConfigError(`Invalid configuration: STAYFLOW_ROLE=${config.STAYFLOW_ROLE} needs ${missing.join(', ')} (the embedded ones run only with STAYFLOW_ROLE=all)`);
+      throw new ConfigError(
+        `Invalid configuration: STAYFLOW_ROLE=${config.STAYFLOW_ROLE} needs ${missing.join(', ')} (the embedded ones run only with STAYFLOW_ROLE=all)`,
+      );
     }
   }
   return {

@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     stack.smtpCatcher && `  SMTP catcher      ${stack.smtpCatcher.url} (mail shows in ${config.publicUrl}/api/outbox)`,
     `  Database          ${stack.context.database.kind} at ${stack.context.database.location}`,
   ].filter(Boolean);
-  process.stdout.write(`\nStayflow ${stack.context.version} is running (${config.STAYFLOW_ROLE}):\n${lines.join('\n')}\n\nCtrl-C stops everything.\n\n`);
+  process.stdout.write(
+    `\nStayflow ${stack.context.version} is running (${config.STAYFLOW_ROLE}):\n${lines.join('\n')}\n\nCtrl-C stops everything.\n\n`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -38,7 +40,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Start-up problems a person can fix are one line, not a stack trace.
-  const known = error instanceof ConfigError || error instanceof PortInUseError || error instanceof DatabaseUnavailableError;
+  const known =
+    error instanceof ConfigError || error instanceof PortInUseError || error instanceof DatabaseUnavailableError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`stayflow: cannot start: ${message}\n`);
   if (!known && error instanceof Error && process.env.LOG_LEVEL === 'debug') process.stderr.write(`${error.stack}\n`);

@@ -48,7 +48,8 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
   const runsWorker = config.STAYFLOW_ROLE !== 'api';
   const cleanup: (() => Promise<unknown>)[] = [];
   const closeAll = async () => {
-    for (const step of cleanup.reverse().splice(0)) await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+    for (const step of cleanup.reverse().splice(0))
+      await step().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
   };
 
   try {
@@ -76,7 +77,8 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     let devServer: DevServer | undefined;
     let address = config.TEMPORAL_ADDRESS;
     if (!address) {
-      if (!opts.temporalCliPath) throw new Error('TEMPORAL_ADDRESS is unset and no temporal CLI was provisioned (run npm start)');
+      if (!opts.temporalCliPath)
+        throw new Error('TEMPORAL_ADDRESS is unset and no temporal CLI was provisioned (run npm start)');
       // DATA_DIR=memory:// (tests) keeps Temporal's state in memory too, and skips the Web UI.
       const persistent = config.dataDir !== 'memory://';
       devServer = await startDevServer({
@@ -140,10 +142,13 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => resolve());
       });
-      cleanup.push(() => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }));
+      cleanup.push(
+        () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
     }

@@ -1,2 +1,3 @@
 // Every workflow the worker registers. Workflow files import only @temporalio/workflow and pure engine code.
 export { stackCheckWorkflow } from './stack-check.js';
+export { playbookRunWorkflow } from './playbook-run.js';

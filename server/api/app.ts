@@ -32,9 +32,9 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
   app.get('/api/openapi.json', (_req, res) => void res.json(document));
   app.use('/api/docs/assets', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
   app.get('/api/docs/init.js', (_req, res) => {
-    res.type('application/javascript').send(
-      "window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs', deepLinking: true });",
-    );
+    res
+      .type('application/javascript')
+      .send("window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#docs', deepLinking: true });");
   });
   app.get('/api/docs', (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Stayflow API</title>
@@ -46,7 +46,9 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
   const api = express.Router();
   mountRoutes(api, routes);
   app.use(api);
-  app.use('/api', (req, _res, next) => next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl}`)));
+  app.use('/api', (req, _res, next) =>
+    next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl}`)),
+  );
 
   if (existsSync(editorDist)) {
     app.use(express.static(editorDist));
@@ -67,7 +69,8 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
 function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   const e = error as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
+  if (e.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
   if (e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The body is larger than 1 MB');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
     return new HttpError(415, 'unsupported_encoding', e.message ?? 'Unsupported body encoding');

@@ -57,5 +57,10 @@ function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: strin
   const issues = toIssues(parsed.error);
   const first = issues[0];
   const summary = first ? `${first.path}: ${first.message}` : 'invalid';
-  throw new HttpError(400, 'invalid_request', `Invalid ${where} — ${summary}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`, issues);
+  throw new HttpError(
+    400,
+    'invalid_request',
+    `Invalid ${where} — ${summary}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+    issues,
+  );
 }

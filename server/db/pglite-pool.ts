@@ -15,7 +15,9 @@ export function pglitePool(pg: PGlite): PostgresPool {
       const client = {
         async query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
           const result = await pg.query<R>(sql, parameters as unknown[]);
-          const command = (sql.trim().split(/\s+/, 1)[0] ?? 'SELECT').toUpperCase() as PostgresQueryResult<R>['command'];
+          const command = (
+            sql.trim().split(/\s+/, 1)[0] ?? 'SELECT'
+          ).toUpperCase() as PostgresQueryResult<R>['command'];
           return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
         },
         release,

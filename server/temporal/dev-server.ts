@@ -54,7 +54,9 @@ export async function startDevServer(opts: {
   while (!(await isListening(opts.port))) {
     const early = await Promise.race([exited, delay(200).then(() => 'running' as const)]);
     if (early !== 'running') {
-      throw new Error(`Temporal dev server exited with code ${early} before it was ready${opts.logFile ? ` (see ${opts.logFile})` : ''}`);
+      throw new Error(
+        `Temporal dev server exited with code ${early} before it was ready${opts.logFile ? ` (see ${opts.logFile})` : ''}`,
+      );
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

@@ -4,7 +4,6 @@ import { searchAttributes } from '../../engine/search-attributes.js';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 
-
 /**
  * Registers the engine's search attributes on the namespace when missing. The embedded dev server gets them on its
  * command line; a self-hosted cluster gets them here. Temporal Cloud manages them in its own console, where the
@@ -18,7 +17,8 @@ export async function ensureSearchAttributes(client: Client, namespace: string):
   if (missing.length === 0) return [];
   const toAdd: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {};
   for (const [name, type] of missing) {
-    toAdd[name] = type === 'INT' ? IndexedValueType.INDEXED_VALUE_TYPE_INT : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    toAdd[name] =
+      type === 'INT' ? IndexedValueType.INDEXED_VALUE_TYPE_INT : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   }
   await operator.addSearchAttributes({ namespace, searchAttributes: toAdd });
   return missing.map(([name]) => name);

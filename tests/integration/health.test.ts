@@ -14,9 +14,15 @@ afterAll(() => stack?.close());
 
 it('reports a task queue no worker polls as the worker being down', async () => {
   const { context } = stack;
-  const report = await healthReport({ ...context, config: { ...context.config, TEMPORAL_TASK_QUEUE: 'nobody-polls-this' } });
+  const report = await healthReport({
+    ...context,
+    config: { ...context.config, TEMPORAL_TASK_QUEUE: 'nobody-polls-this' },
+  });
   expect(report.status).toBe('degraded');
-  expect(report.components.worker).toMatchObject({ state: 'down', detail: 'no worker is polling task queue nobody-polls-this' });
+  expect(report.components.worker).toMatchObject({
+    state: 'down',
+    detail: 'no worker is polling task queue nobody-polls-this',
+  });
   expect(report.components.temporal.state).toBe('up');
 });
 

@@ -29,7 +29,16 @@ it('a second start finds the same data, and a waiting run keeps waiting', async 
     });
     await first.context.database.db
       .insertInto('caught_mail')
-      .values({ message_id: null, envelope_from: 'a@acme.example', envelope_to: ['b@acme.example'], subject: 'kept', text: null, html: null, headers: '{}', raw: '' })
+      .values({
+        message_id: null,
+        envelope_from: 'a@acme.example',
+        envelope_to: ['b@acme.example'],
+        subject: 'kept',
+        text: null,
+        html: null,
+        headers: '{}',
+        raw: '',
+      })
       .execute();
   } finally {
     await first.close();

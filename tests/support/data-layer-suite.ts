@@ -28,7 +28,11 @@ export function dataLayerSuite(kind: string, open: () => Promise<AppDatabase>) {
     });
 
     it('stores and reads back arrays, JSON and timestamps', async () => {
-      const row = await database.db.insertInto('caught_mail').values(mail('round-trip')).returningAll().executeTakeFirstOrThrow();
+      const row = await database.db
+        .insertInto('caught_mail')
+        .values(mail('round-trip'))
+        .returningAll()
+        .executeTakeFirstOrThrow();
       expect(row.envelope_to).toEqual(['ana@acme.example', 'luis@acme.example']);
       expect(row.headers).toEqual({ 'list-unsubscribe': '<https://stayflow.local/u/x>' });
       expect(row.received_at).toBeInstanceOf(Date);
@@ -47,7 +51,11 @@ export function dataLayerSuite(kind: string, open: () => Promise<AppDatabase>) {
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
-      const rows = await database.db.selectFrom('caught_mail').select('id').where('subject', '=', 'never-committed').execute();
+      const rows = await database.db
+        .selectFrom('caught_mail')
+        .select('id')
+        .where('subject', '=', 'never-committed')
+        .execute();
       expect(rows).toHaveLength(0);
     });
 
@@ -64,7 +72,11 @@ export function dataLayerSuite(kind: string, open: () => Promise<AppDatabase>) {
       const [a, b] = await Promise.allSettled([failing, committing]);
       expect(a.status).toBe('rejected');
       expect(b.status === 'fulfilled' && b.value.map((r) => r.subject)).toEqual(['isolated-b']);
-      const after = await database.db.selectFrom('caught_mail').select('subject').where('subject', 'like', 'isolated-%').execute();
+      const after = await database.db
+        .selectFrom('caught_mail')
+        .select('subject')
+        .where('subject', 'like', 'isolated-%')
+        .execute();
       expect(after.map((r) => r.subject)).toEqual(['isolated-b']);
     });
   });

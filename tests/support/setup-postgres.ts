@@ -23,14 +23,27 @@ export default async function setup(project: TestProject) {
     chmodSync(dir, 0o700);
   }
   const run = (bin: string, args: string[]) => {
-    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bindir, bin), ...args]] : [path.join(bindir, bin), args];
+    const [cmd, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', path.join(bindir, bin), ...args]]
+      : [path.join(bindir, bin), args];
     return execFileSync(cmd as string, argv as string[], { stdio: 'pipe' }).toString();
   };
   const data = path.join(dir, 'data');
   const port = await freePort();
   try {
     run('initdb', ['-D', data, '-U', 'stayflow', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, 'start']);
+    run('pg_ctl', [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      'start',
+    ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();

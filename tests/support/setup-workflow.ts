@@ -9,7 +9,9 @@ import './provided.js';
 export default async function setup(project: TestProject) {
   const testServerPath = process.env.TEMPORAL_TEST_SERVER_PATH || provisionedPaths().TEMPORAL_TEST_SERVER_PATH;
   if (!testServerPath) {
-    throw new Error('workflow lane: the time-skipping test server is not provisioned (run: bash scripts/provision.sh test-server)');
+    throw new Error(
+      'workflow lane: the time-skipping test server is not provisioned (run: bash scripts/provision.sh test-server)',
+    );
   }
   const bundle = await bundleWorkflows();
   const dir = path.resolve('.data', 'test');

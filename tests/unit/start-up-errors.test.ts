@@ -38,7 +38,9 @@ describe('bad configuration stops start-up with a one-line reason', () => {
 
 describe('loadConfig', () => {
   it('lists every bad value at once, hiding credentials', () => {
-    expect(() => loadConfig({ PORT: '99999', SMTP_URL: 'http://user:secret@mail', TEMPORAL_ADDRESS: 'no port' })).toThrow(
+    expect(() =>
+      loadConfig({ PORT: '99999', SMTP_URL: 'http://user:secret@mail', TEMPORAL_ADDRESS: 'no port' }),
+    ).toThrow(
       /PORT .*99999.*; TEMPORAL_ADDRESS must be host:port.*; SMTP_URL must be a URL like smtp:\/\/.*\(got "http:\/\/\*\*\*@mail"\)/,
     );
   });

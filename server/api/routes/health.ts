@@ -32,11 +32,17 @@ async function check(run: () => Promise<string>): Promise<z.infer<typeof Compone
   try {
     const detail = await Promise.race([
       run(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+      ),
     ]);
     return { state: 'up', detail, latencyMs: Math.round(performance.now() - started) };
   } catch (error) {
-    return { state: 'down', detail: error instanceof Error ? error.message : String(error), latencyMs: Math.round(performance.now() - started) };
+    return {
+      state: 'down',
+      detail: error instanceof Error ? error.message : String(error),
+      latencyMs: Math.round(performance.now() - started),
+    };
   }
 }
 

@@ -18,7 +18,14 @@ export const CaughtMail = z
   })
   .meta({ id: 'CaughtMail' });
 
-const MailSummary = CaughtMail.pick({ id: true, messageId: true, from: true, to: true, subject: true, receivedAt: true });
+const MailSummary = CaughtMail.pick({
+  id: true,
+  messageId: true,
+  from: true,
+  to: true,
+  subject: true,
+  receivedAt: true,
+});
 
 const ListQuery = z.object({
   to: z.string().optional().meta({ description: 'Only mail to this address.' }),
@@ -54,7 +61,11 @@ export const outboxRoutes = (ctx: AppContext) => [
     response: CaughtMail,
     errors: [404],
     async handler({ params }) {
-      const row = await ctx.database.db.selectFrom('caught_mail').selectAll().where('id', '=', params.id).executeTakeFirst();
+      const row = await ctx.database.db
+        .selectFrom('caught_mail')
+        .selectAll()
+        .where('id', '=', params.id)
+        .executeTakeFirst();
       if (!row) throw notFound(`Message ${params.id}`);
       const mail = toCaughtMail(row);
       return { ...mail, receivedAt: mail.receivedAt.toISOString() };

@@ -1,0 +1,223 @@
+import { evaluateCondition } from '../playbook/evaluate-condition.js';
+import type { CompiledNode } from '../playbook/ir.js';
+import type { SendWindow } from '../playbook/nodes.js';
+import {
+  addDuration,
+  DEFAULT_CALENDAR,
+  DEFAULT_SEND_WINDOW,
+  fitSendWindow,
+  type SendWindowHours,
+} from '../time/calendar.js';
+import { splitBucket } from './split-bucket.js';
+import type { Driver, RunInput, RunResult, RunSettings, TimelineEntry, TimelineKind } from './types.js';
+import { waitUntil } from './wait-until.js';
+
+const DAY_MS = 86_400_000;
+/** A compiled playbook has no loop without a wait; this bounds a run that loops through waits for years. */
+const MAX_STEPS = 5_000;
+
+/**
+ * The one interpreter. It walks the compiled playbook for one account and asks the driver for every wait, side
+ * effect and human or event decision; every decision of its own (which branch, which split bucket, when a wait
+ * ends, when an email may go out) is computed here, so the Temporal run and the simulation cannot disagree.
+ */
+export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunResult> {
+  const { playbook } = input;
+  const settings: RunSettings = {
+    calendar: input.settings?.calendar ?? DEFAULT_CALENDAR,
+    sendWindow: input.settings?.sendWindow ?? DEFAULT_SEND_WINDOW,
+  };
+  const account = { ...input.account, fields: { ...input.account.fields } };
+  const enrolledAt = driver.now();
+  // The run's logical clock. It moves only to instants the interpreter decided (a wait's end, a timeout) or the
+  // driver reported (an event's arrival, a decision); effects take no logical time. A timer that fires a few ms
+  // late or an activity that needed retries therefore never shifts the plan, and the Temporal run and the
+  // simulation stamp every entry alike.
+  let clock = enrolledAt;
+  const timeline: TimelineEntry[] = [];
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const record = (node: CompiledNode, kind: TimelineKind, summary: string, why = '') => {
+    const at = clock;
+    const entry: TimelineEntry = {
+      at: iso(at),
+      day: Math.floor((at - enrolledAt) / DAY_MS),
+      nodeId: node.id,
+      kind,
+      summary,
+      why,
+    };
+    timeline.push(entry);
+    driver.onEntry?.(entry);
+  };
+  let lastEvent: Record<string, unknown> | undefined;
+
+  let nodeId = playbook.startNodeId;
+  for (let steps = 0; ; steps++) {
+    const node = playbook.nodes[nodeId];
+    if (!node) throw new Error(`playbook ${playbook.key} has no step ${nodeId}`);
+    if (steps >= MAX_STEPS) {
+      record(node, 'end', 'Run stopped', `more than ${MAX_STEPS} steps: the playbook loops without end`);
+      return { timeline, endedAt: iso(clock), endNodeId: node.id };
+    }
+    const handle = await execute(node);
+    if (handle === undefined) return { timeline, endedAt: iso(clock), endNodeId: node.id };
+    const next = playbook.next[node.id]?.[handle];
+    if (!next) throw new Error(`step ${node.id} of playbook ${playbook.key} has no connection for '${handle}'`);
+    nodeId = next;
+  }
+
+  /** Runs one step and answers the outcome (handle) it leaves by; undefined ends the run. */
+  async function execute(node: CompiledNode): Promise<string | undefined> {
+    const now = () => iso(clock);
+    const sleepUntil = async (at: number) => {
+      await driver.sleepUntil(at);
+      clock = Math.max(clock, at);
+    };
+    switch (node.type) {
+      case 'trigger':
+        record(node, 'enrolled', `Enrolled in ${playbook.name}`, `version ${playbook.version}`);
+        return 'out';
+      case 'wait': {
+        const until = waitUntil(node.config, now(), account, settings);
+        record(node, 'wait', `${node.label}: until ${until.at}`, until.why);
+        await sleepUntil(Date.parse(until.at));
+        return 'out';
+      }
+      case 'email': {
+        const window = sendWindowOf(node.config.sendWindow, settings);
+        let why = window ? '' : 'sent immediately (no send window)';
+        if (window) {
+          const fit = fitSendWindow(now(), account.timeZone, window, settings.calendar);
+          if (fit.why) {
+            await sleepUntil(Date.parse(fit.at));
+            why = fit.why;
+          }
+        }
+        await driver.perform({
+          kind: 'email',
+          nodeId: node.id,
+          label: node.label,
+          template: node.config.template,
+          recipients: node.config.recipients,
+        });
+        record(node, 'email', `Email "${node.label}" (${node.config.template}) to ${node.config.recipients}`, why);
+        return 'out';
+      }
+      case 'task': {
+        const due = addDuration(now(), node.config.dueIn, account.timeZone, settings.calendar);
+        await driver.perform({
+          kind: 'task',
+          nodeId: node.id,
+          label: node.label,
+          assignee: node.config.assignee,
+          taskKind: node.config.kind,
+          title: node.config.title,
+          instructions: node.config.instructions,
+          dueAt: due.at,
+        });
+        record(node, 'task', `Task for ${node.config.assignee}: ${node.config.title}`, `due ${due.at}`);
+        return 'out';
+      }
+      case 'approval': {
+        const until = addDuration(now(), node.config.timeout, account.timeZone, settings.calendar);
+        record(node, 'approval', `Approval requested: ${node.config.title}`, `times out ${until.at}`);
+        const { outcome, at } = await driver.awaitApproval({
+          nodeId: node.id,
+          label: node.label,
+          kind: node.config.kind,
+          title: node.config.title,
+          details: node.config.details,
+          until: Date.parse(until.at),
+        });
+        clock = Math.max(clock, outcome === 'timeout' ? Date.parse(until.at) : at);
+        record(node, 'approval', `Approval ${outcome === 'timeout' ? 'timed out' : outcome}: ${node.config.title}`);
+        return outcome;
+      }
+      case 'branch': {
+        const scope = { account: account.fields, event: lastEvent };
+        const index = node.config.conditions.findIndex((c) => evaluateCondition(c.when, scope));
+        const handle = index >= 0 ? node.config.conditions[index]!.handle : 'else';
+        record(
+          node,
+          'branch',
+          `${node.label}: ${handle}`,
+          index >= 0 ? `condition ${index + 1} matched` : 'no condition matched',
+        );
+        return handle;
+      }
+      case 'waitForEvent': {
+        const until = addDuration(now(), node.config.timeout, account.timeZone, settings.calendar);
+        const arrived = await driver.awaitEvent(
+          { nodeId: node.id, event: node.config.event, filter: node.config.filter, until: Date.parse(until.at) },
+          account.fields,
+        );
+        clock = Math.max(clock, arrived ? arrived.at : Date.parse(until.at));
+        const data = arrived?.data;
+        if (data) lastEvent = data;
+        record(
+          node,
+          'event',
+          data ? `${node.config.event} received` : `No ${node.config.event} by ${until.at}`,
+          data ? '' : until.why,
+        );
+        return data ? 'received' : 'timeout';
+      }
+      case 'split': {
+        const bucket = splitBucket(account.id, playbook.key, node.id);
+        let floor = 0;
+        const variant = node.config.variants.find((v) => bucket < (floor += v.percent)) ?? node.config.variants.at(-1)!;
+        record(node, 'split', `${node.label}: ${variant.handle}`, `bucket ${bucket} of 100 for this account`);
+        return variant.handle;
+      }
+      case 'updateField':
+        await driver.perform({
+          kind: 'updateField',
+          nodeId: node.id,
+          label: node.label,
+          field: node.config.field,
+          value: node.config.value,
+        });
+        account.fields[node.config.field] = node.config.value;
+        record(node, 'updateField', `Set ${node.config.field} to ${JSON.stringify(node.config.value)}`);
+        return 'out';
+      case 'webhook':
+        await driver.perform({
+          kind: 'webhook',
+          nodeId: node.id,
+          label: node.label,
+          url: node.config.url,
+          method: node.config.method,
+          body: node.config.body,
+        });
+        record(node, 'webhook', `${node.config.method} ${node.config.url}`);
+        return 'out';
+      case 'notify':
+        await driver.perform({
+          kind: 'notify',
+          nodeId: node.id,
+          label: node.label,
+          channel: node.config.channel,
+          message: node.config.message,
+        });
+        record(node, 'notify', `Notify by ${node.config.channel}: ${node.config.message}`);
+        return 'out';
+      case 'goal':
+        await driver.perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
+        record(node, 'goal', `Goal reached: ${node.config.name}`);
+        return 'out';
+      case 'end':
+        record(node, 'end', node.label);
+        return undefined;
+      default: {
+        const unreachable: never = node;
+        return unreachable;
+      }
+    }
+  }
+}
+
+function sendWindowOf(window: SendWindow, settings: RunSettings): SendWindowHours | undefined {
+  if (window === 'immediate') return undefined;
+  if (window === 'default') return settings.sendWindow;
+  return window;
+}

@@ -1,0 +1,126 @@
+import type { Condition } from '../playbook/conditions.js';
+import type { CompiledPlaybook } from '../playbook/ir.js';
+import type { BusinessCalendar, SendWindowHours } from '../time/calendar.js';
+
+// Types only: this file is imported by workflow code, which must not allocate schemas at module scope.
+
+export interface AccountSnapshot {
+  id: string;
+  /** IANA time zone, e.g. America/Mexico_City: waits, send windows and "next Monday" are local to it. */
+  timeZone: string;
+  /** The account record as conditions see it (`account.segment`, `account.renewalDate`, custom fields). */
+  fields: Record<string, unknown>;
+}
+
+export interface RunSettings {
+  calendar: BusinessCalendar;
+  sendWindow: SendWindowHours;
+}
+
+export interface RunInput {
+  playbook: CompiledPlaybook;
+  account: AccountSnapshot;
+  settings?: Partial<RunSettings>;
+}
+
+/** A side effect the interpreter asks its driver for; the Temporal driver turns each into an activity. */
+export type Effect =
+  | {
+      kind: 'email';
+      nodeId: string;
+      label: string;
+      template: string;
+      recipients: 'primaryContact' | 'allContacts' | 'ownerCsm';
+    }
+  | {
+      kind: 'task';
+      nodeId: string;
+      label: string;
+      assignee: 'ownerCsm' | 'csmManager';
+      taskKind: 'call' | 'meeting' | 'review' | 'other';
+      title: string;
+      instructions: string;
+      dueAt: string;
+    }
+  | {
+      kind: 'webhook';
+      nodeId: string;
+      label: string;
+      url: string;
+      method: 'POST' | 'PUT';
+      body?: Record<string, unknown>;
+    }
+  | { kind: 'notify'; nodeId: string; label: string; channel: 'slack' | 'email'; message: string }
+  | { kind: 'updateField'; nodeId: string; label: string; field: string; value: string | number | boolean | null }
+  | { kind: 'goal'; nodeId: string; label: string; name: string };
+
+export type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
+
+export interface ApprovalRequest {
+  nodeId: string;
+  label: string;
+  kind: 'offer' | 'discount' | 'message';
+  title: string;
+  details: string;
+  /** Epoch ms after which the approval times out. */
+  until: number;
+}
+
+export interface EventRequest {
+  nodeId: string;
+  event: string;
+  filter?: Condition;
+  until: number;
+}
+
+export type TimelineKind =
+  | 'enrolled'
+  | 'wait'
+  | 'email'
+  | 'task'
+  | 'approval'
+  | 'branch'
+  | 'event'
+  | 'split'
+  | 'updateField'
+  | 'webhook'
+  | 'notify'
+  | 'goal'
+  | 'end';
+
+/** One line of a run's story: what happened (or will, in a simulation), when, at which step, and why then. */
+export interface TimelineEntry {
+  at: string;
+  /** Whole days since enrollment. */
+  day: number;
+  nodeId: string;
+  kind: TimelineKind;
+  summary: string;
+  why: string;
+}
+
+/**
+ * What the interpreter needs from the world. The Temporal workflow implements it with timers, activities and
+ * signals; the simulator with a virtual clock and scripted events. Both run the same `runPlaybook`.
+ */
+export interface Driver {
+  /** Epoch ms; read once, when the run starts. From then on the interpreter keeps its own clock (see runPlaybook). */
+  now(): number;
+  sleepUntil(at: number): Promise<void>;
+  perform(effect: Effect): Promise<void>;
+  /** The event's data and when it arrived, or undefined when `until` passed first. */
+  awaitEvent(
+    request: EventRequest,
+    accountFields: Readonly<Record<string, unknown>>,
+  ): Promise<{ data: Record<string, unknown>; at: number } | undefined>;
+  /** The decision and when it was made; `timeout` when `until` passed first. */
+  awaitApproval(request: ApprovalRequest): Promise<{ outcome: ApprovalOutcome; at: number }>;
+  /** Called as each timeline entry is made (queries, search attributes, progress). */
+  onEntry?(entry: TimelineEntry): void;
+}
+
+export interface RunResult {
+  timeline: TimelineEntry[];
+  endedAt: string;
+  endNodeId: string;
+}

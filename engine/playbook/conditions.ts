@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+// Conditions are a JSON AST, not a string language: nothing to parse, nothing to eval, and the editor can build
+// them as forms. Field paths name the account (`account.segment`) or the event that triggered or was awaited
+// (`event.plan`, `event.data.seats`).
+
+export const ConditionOperator = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists']);
+export type ConditionOperator = z.infer<typeof ConditionOperator>;
+
+export const FieldPath = z.string().regex(/^(account\.[A-Za-z_][A-Za-z0-9_]*|event(\.[A-Za-z0-9_-]+)+)$/, {
+  error: 'must name an account field (account.segment) or event data (event.plan)',
+});
+export type FieldPath = z.infer<typeof FieldPath>;
+
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+export const ConditionValue = z.union([Scalar, z.array(Scalar)]);
+export type ConditionValue = z.infer<typeof ConditionValue>;
+
+export const FieldCondition = z
+  .strictObject({ field: FieldPath, op: ConditionOperator, value: ConditionValue.optional() })
+  .superRefine((condition, ctx) => {
+    if (condition.op === 'exists') {
+      if (condition.value !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['value'], message: "'exists' takes no value" });
+    } else if (condition.value === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `'${condition.op}' needs a value to compare with` });
+    } else if (condition.op === 'in' && !Array.isArray(condition.value)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: "'in' needs a list of values" });
+    } else if (condition.op !== 'in' && Array.isArray(condition.value)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `'${condition.op}' compares with one value, not a list`,
+      });
+    }
+  });
+export type FieldCondition = z.infer<typeof FieldCondition>;
+
+// Recursive types cannot be inferred, so this one type is written out; the schema is checked against it.
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | FieldCondition;
+
+export const Condition: z.ZodType<Condition> = z.lazy(() =>
+  z
+    .union(
+      [
+        z.strictObject({ all: z.array(Condition).min(1, { error: 'needs at least one condition' }) }),
+        z.strictObject({ any: z.array(Condition).min(1, { error: 'needs at least one condition' }) }),
+        z.strictObject({ not: Condition }),
+        FieldCondition,
+      ],
+      { error: 'must be a condition: { all: [...] }, { any: [...] }, { not: ... } or { field, op, value }' },
+    )
+    .meta({ id: 'Condition', description: 'A JSON condition on account fields and event data.' }),
+);
+
+/** Every field comparison inside a condition, with its path relative to the condition. */
+export function fieldConditionsOf(condition: Condition, path = ''): { condition: FieldCondition; path: string }[] {
+  if ('all' in condition) return condition.all.flatMap((inner, i) => fieldConditionsOf(inner, `${path}.all[${i}]`));
+  if ('any' in condition) return condition.any.flatMap((inner, i) => fieldConditionsOf(inner, `${path}.any[${i}]`));
+  if ('not' in condition) return fieldConditionsOf(condition.not, `${path}.not`);
+  return [{ condition, path }];
+}

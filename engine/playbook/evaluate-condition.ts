@@ -1,0 +1,84 @@
+import type { Condition, FieldCondition } from './conditions.js';
+
+// Kept apart from the schemas: the interpreter runs inside workflow code, which must not import zod schemas
+// (they would be allocated again for every cached workflow). This file imports types only.
+
+/** What a condition is evaluated against: the account record and the data of the current event, if any. */
+export interface ConditionScope {
+  account: Readonly<Record<string, unknown>>;
+  event?: Readonly<Record<string, unknown>>;
+}
+
+function own(record: unknown, key: string): unknown {
+  if (typeof record !== 'object' || record === null || !Object.prototype.hasOwnProperty.call(record, key))
+    return undefined;
+  return (record as Record<string, unknown>)[key];
+}
+
+export function resolveField(field: string, scope: ConditionScope): unknown {
+  const [root, ...keys] = field.split('.');
+  let value: unknown = root === 'account' ? scope.account : root === 'event' ? scope.event : undefined;
+  for (const key of keys) value = own(value, key);
+  return value;
+}
+
+// Numbers compare as numbers; two strings that are both ISO dates compare as instants, other strings
+// lexically. Anything else is not ordered, so an ordering comparison on it is false rather than a guess.
+function compare(actual: unknown, expected: unknown): number | undefined {
+  if (typeof actual === 'number' && typeof expected === 'number') return actual - expected;
+  if (typeof actual === 'string' && typeof expected === 'string') {
+    const a = isoInstant(actual);
+    const b = isoInstant(expected);
+    if (a !== undefined && b !== undefined) return a - b;
+    return actual < expected ? -1 : actual > expected ? 1 : 0;
+  }
+  return undefined;
+}
+
+function isoInstant(text: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text)) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function evaluateField(condition: FieldCondition, scope: ConditionScope): boolean {
+  const actual = resolveField(condition.field, scope);
+  const expected = condition.value;
+  if (condition.op === 'exists') return actual !== undefined && actual !== null;
+  // A missing field satisfies no comparison (not even neq): wrap it in `not` to mean "is not X or unknown".
+  if (actual === undefined || actual === null) return false;
+  switch (condition.op) {
+    case 'eq':
+      return actual === expected;
+    case 'neq':
+      return actual !== expected;
+    case 'gt':
+    case 'gte':
+    case 'lt':
+    case 'lte': {
+      const order = compare(actual, expected);
+      if (order === undefined) return false;
+      if (condition.op === 'gt') return order > 0;
+      if (condition.op === 'gte') return order >= 0;
+      if (condition.op === 'lt') return order < 0;
+      return order <= 0;
+    }
+    case 'in':
+      return Array.isArray(expected) && expected.some((candidate) => candidate === actual);
+    case 'contains':
+      if (Array.isArray(actual)) return actual.some((item) => item === expected);
+      return typeof actual === 'string' && typeof expected === 'string' && actual.includes(expected);
+    default: {
+      const unreachable: never = condition.op;
+      return unreachable;
+    }
+  }
+}
+
+/** Pure and total: decides a (schema-valid) condition against an account and event without side effects. */
+export function evaluateCondition(condition: Condition, scope: ConditionScope): boolean {
+  if ('all' in condition) return condition.all.every((inner) => evaluateCondition(inner, scope));
+  if ('any' in condition) return condition.any.some((inner) => evaluateCondition(inner, scope));
+  if ('not' in condition) return !evaluateCondition(condition.not, scope);
+  return evaluateField(condition, scope);
+}

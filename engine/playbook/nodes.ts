@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { AccountFieldName } from './account-fields.js';
+import { Condition } from './conditions.js';
+import { Duration, DurationUnit, TimeOfDay, Weekday } from './durations.js';
+import { EventName } from './triggers.js';
+
+// Ids become keys of plain objects in the IR (`next[nodeId][handle]`); names Object.prototype already has
+// (`constructor`, `__proto__`…) would make those lookups lie, so they are refused.
+const notReserved = (id: string) => !(id in Object.prototype);
+export const NodeId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, { error: 'must be 1–64 letters, digits, _ . : or -' })
+  .refine(notReserved, { error: 'is a reserved word' });
+export const HandleId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: 'must be 1–40 letters, digits, _ or -' })
+  .refine(notReserved, { error: 'is a reserved word' });
+const Text = z.string().trim().min(1, { error: 'must not be empty' });
+export const TemplateKey = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_./-]{0,99}$/, { error: 'must be a template key such as onboarding-day4' });
+
+export const WaitConfig = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('duration'), amount: Duration.shape.amount, unit: DurationUnit }),
+    z.strictObject({
+      kind: z.literal('untilDate'),
+      field: AccountFieldName,
+      offsetDays: z.number().int({ error: 'must be a whole number of days' }),
+      atTime: TimeOfDay.optional(),
+    }),
+    z.strictObject({ kind: z.literal('nextWeekday'), weekday: Weekday, time: TimeOfDay }),
+  ],
+  { error: 'must be a wait of kind duration, untilDate or nextWeekday' },
+);
+export type WaitConfig = z.infer<typeof WaitConfig>;
+
+export const SendWindow = z.union(
+  [
+    z.literal('default'),
+    z.literal('immediate'),
+    z
+      .strictObject({
+        days: z.array(Weekday).min(1, { error: 'needs at least one day' }),
+        from: TimeOfDay,
+        to: TimeOfDay,
+      })
+      .refine((window) => window.from < window.to, {
+        path: ['to'],
+        error: 'must be later than the start of the window',
+      }),
+  ],
+  { error: "must be 'default', 'immediate' or { days, from, to }" },
+);
+export type SendWindow = z.infer<typeof SendWindow>;
+
+export const EmailConfig = z.strictObject({
+  template: TemplateKey,
+  recipients: z.enum(['primaryContact', 'allContacts', 'ownerCsm']),
+  // 'default' is the account's configured send window; 'immediate' ignores it (e.g. a purchase receipt).
+  sendWindow: SendWindow.default('default'),
+});
+export const TaskConfig = z.strictObject({
+  assignee: z.enum(['ownerCsm', 'csmManager']),
+  kind: z.enum(['call', 'meeting', 'review', 'other']),
+  title: Text,
+  instructions: z.string().default(''),
+  dueIn: Duration,
+});
+export const ApprovalConfig = z.strictObject({
+  kind: z.enum(['offer', 'discount', 'message']),
+  title: Text,
+  details: z.string().default(''),
+  timeout: Duration,
+});
+export const BranchConfig = z.strictObject({
+  conditions: z
+    .array(z.strictObject({ handle: HandleId, when: Condition }))
+    .min(1, { error: 'needs at least one condition' }),
+});
+export const WaitForEventConfig = z.strictObject({ event: EventName, filter: Condition.optional(), timeout: Duration });
+export const SplitConfig = z.strictObject({
+  variants: z
+    .array(
+      z.strictObject({
+        handle: HandleId,
+        percent: z.number().int({ error: 'must be a whole percentage' }).min(0).max(100),
+      }),
+    )
+    .min(2, { error: 'needs at least two variants' }),
+});
+export const UpdateFieldConfig = z.strictObject({
+  field: AccountFieldName,
+  value: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+});
+export const WebhookConfig = z.strictObject({
+  url: z.url({ protocol: /^https$/, error: 'must be an https:// address' }),
+  method: z.enum(['POST', 'PUT']),
+  body: z.record(z.string(), z.json()).optional(),
+});
+export const NotifyConfig = z.strictObject({ channel: z.enum(['slack', 'email']), message: Text });
+export const GoalConfig = z.strictObject({ name: Text });
+const NoConfig = z.strictObject({}).default({});
+
+const Position = z.object({ x: z.number(), y: z.number() });
+
+// Node envelopes are not strict: React Flow adds UI keys (selected, measured…) the server ignores.
+function step<Type extends string, Config extends z.ZodType>(type: Type, config: Config) {
+  return z.object({ id: NodeId, type: z.literal(type), label: Text, position: Position.optional(), config });
+}
+
+export const PlaybookNode = z
+  .discriminatedUnion(
+    'type',
+    [
+      step('trigger', NoConfig),
+      step('wait', WaitConfig),
+      step('email', EmailConfig),
+      step('task', TaskConfig),
+      step('approval', ApprovalConfig),
+      step('branch', BranchConfig),
+      step('waitForEvent', WaitForEventConfig),
+      step('split', SplitConfig),
+      step('updateField', UpdateFieldConfig),
+      step('webhook', WebhookConfig),
+      step('notify', NotifyConfig),
+      step('goal', GoalConfig),
+      step('end', NoConfig),
+    ],
+    {
+      error:
+        'must be a step of type trigger, wait, email, task, approval, branch, waitForEvent, split, updateField, webhook, notify, goal or end',
+    },
+  )
+  .meta({ id: 'PlaybookNode', description: 'One step of a playbook; its config depends on its type.' });
+export type PlaybookNode = z.infer<typeof PlaybookNode>;
+export type NodeType = PlaybookNode['type'];
+export type NodeOfType<T extends NodeType> = Extract<PlaybookNode, { type: T }>;
+
+export const NODE_TYPES = PlaybookNode.options.map((option) => option.shape.type.value) as readonly NodeType[];
+
+/** The handle a single-exit step leaves from; edges from it may omit `sourceHandle`. */
+export const DEFAULT_HANDLE = 'out';
+export const ELSE_HANDLE = 'else';
+
+/** Outgoing handles of the steps whose handles do not depend on their config. */
+export const FIXED_HANDLES: Readonly<Record<Exclude<NodeType, 'branch' | 'split'>, readonly string[]>> = {
+  trigger: [DEFAULT_HANDLE],
+  wait: [DEFAULT_HANDLE],
+  email: [DEFAULT_HANDLE],
+  task: [DEFAULT_HANDLE],
+  approval: ['approved', 'rejected', 'timeout'],
+  waitForEvent: ['received', 'timeout'],
+  updateField: [DEFAULT_HANDLE],
+  webhook: [DEFAULT_HANDLE],
+  notify: [DEFAULT_HANDLE],
+  goal: [DEFAULT_HANDLE],
+  end: [],
+};
+
+/** The outcomes a step can leave by, in the order the editor draws them; every one must lead somewhere. */
+export function handlesOf(node: PlaybookNode): string[] {
+  switch (node.type) {
+    case 'branch':
+      return [...node.config.conditions.map((condition) => condition.handle), ELSE_HANDLE];
+    case 'split':
+      return node.config.variants.map((variant) => variant.handle);
+    case 'trigger':
+    case 'wait':
+    case 'email':
+    case 'task':
+    case 'approval':
+    case 'waitForEvent':
+    case 'updateField':
+    case 'webhook':
+    case 'notify':
+    case 'goal':
+    case 'end':
+      return [...FIXED_HANDLES[node.type]];
+    default: {
+      const unreachable: never = node;
+      return unreachable;
+    }
+  }
+}
+
+/** Steps that make an account wait for time or a person, so a loop through them cannot spin. */
+export const WAITING_NODE_TYPES: readonly NodeType[] = ['wait', 'waitForEvent', 'approval'];

@@ -1,0 +1,334 @@
+import type { Issue } from '../errors.js';
+import { accountField, type AccountFieldSpec, type AccountFieldVocabulary } from './account-fields.js';
+import { fieldConditionsOf, type Condition, type ConditionValue, type FieldCondition } from './conditions.js';
+import { approximateDays, describeDuration, MAX_WAIT_DAYS, type Duration } from './durations.js';
+import type { CompileContext } from './ir.js';
+import { ELSE_HANDLE, type PlaybookNode } from './nodes.js';
+import type { EnrollmentPolicy, ExitCriterion } from './schema.js';
+import type { Trigger } from './triggers.js';
+
+// Checks that need more than the shape of one value: references to templates and account fields, value types
+// against the account schema, and waits no one can mean. They run on the parts that passed the schema.
+
+interface Checker {
+  vocabulary: AccountFieldVocabulary;
+  context: CompileContext;
+  issues: Issue[];
+}
+
+interface Owner {
+  /** How to name the thing in a message: "'Segment?'" or "Trigger 2". */
+  name: string;
+  nodeId?: string;
+}
+
+function report(checker: Checker, owner: Owner, path: string, code: string, message: string): void {
+  checker.issues.push({ ...(owner.nodeId === undefined ? {} : { nodeId: owner.nodeId }), path, code, message });
+}
+
+function fieldHolds(spec: AccountFieldSpec, value: ConditionValue): boolean {
+  if (value === null) return true;
+  if (Array.isArray(value)) return value.every((item) => fieldHolds(spec, item));
+  switch (spec.type) {
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value);
+    case 'string':
+      return typeof value === 'string' && (!spec.values || spec.values.includes(value));
+    default: {
+      const unreachable: never = spec.type;
+      return unreachable;
+    }
+  }
+}
+
+function describeField(name: string, spec: AccountFieldSpec): string {
+  if (spec.values) return `${name} is one of ${spec.values.map((value) => `'${value}'`).join(', ')}`;
+  const words = { number: 'numbers', boolean: 'true or false', date: 'dates (YYYY-MM-DD)', string: 'text' } as const;
+  return `${name} holds ${words[spec.type]}`;
+}
+
+/** Looks up an account field by name, reporting it when accounts have no such field. */
+function knownField(
+  checker: Checker,
+  owner: Owner,
+  path: string,
+  name: string,
+  what: string,
+): AccountFieldSpec | undefined {
+  const spec = accountField(checker.vocabulary, name);
+  if (!spec)
+    report(
+      checker,
+      owner,
+      path,
+      'unknown_account_field',
+      `${owner.name} ${what} '${name}', but accounts have no field '${name}'`,
+    );
+  return spec;
+}
+
+function checkFieldCondition(checker: Checker, owner: Owner, path: string, condition: FieldCondition): void {
+  if (!condition.field.startsWith('account.')) return; // event data has no declared schema to check against
+  const name = condition.field.slice('account.'.length);
+  const spec = knownField(checker, owner, `${path}.field`, name, 'checks account field');
+  if (!spec || condition.op === 'exists' || condition.value === undefined) return;
+  const ordering = ['gt', 'gte', 'lt', 'lte'].includes(condition.op);
+  if (ordering && spec.type !== 'number' && spec.type !== 'date') {
+    report(
+      checker,
+      owner,
+      `${path}.op`,
+      'condition_type_mismatch',
+      `${owner.name} uses '${condition.op}' on account field '${name}', but only numbers and dates can be compared that way`,
+    );
+  } else if (condition.op === 'contains' && spec.type !== 'string') {
+    report(
+      checker,
+      owner,
+      `${path}.op`,
+      'condition_type_mismatch',
+      `${owner.name} uses 'contains' on account field '${name}', which is not text`,
+    );
+  } else if (condition.op !== 'contains' && !fieldHolds(spec, condition.value)) {
+    report(
+      checker,
+      owner,
+      `${path}.value`,
+      'condition_type_mismatch',
+      `${owner.name} compares account field '${name}' with ${JSON.stringify(condition.value)}, but ${describeField(name, spec)}`,
+    );
+  }
+}
+
+function checkCondition(checker: Checker, owner: Owner, path: string, condition: Condition | undefined): void {
+  if (!condition) return;
+  for (const found of fieldConditionsOf(condition, path))
+    checkFieldCondition(checker, owner, found.path, found.condition);
+}
+
+function checkDuration(
+  checker: Checker,
+  owner: Owner,
+  path: string,
+  duration: Duration | undefined,
+  what: string,
+): void {
+  if (!duration || approximateDays(duration) <= MAX_WAIT_DAYS) return;
+  report(
+    checker,
+    owner,
+    path,
+    'impossible_wait',
+    `${owner.name} ${what} ${describeDuration(duration)}, which is more than ten years`,
+  );
+}
+
+function checkOffset(checker: Checker, owner: Owner, path: string, offsetDays: number, field: string): void {
+  if (Math.abs(offsetDays) <= MAX_WAIT_DAYS) return;
+  const side = offsetDays < 0 ? 'before' : 'after';
+  report(
+    checker,
+    owner,
+    path,
+    'impossible_wait',
+    `${owner.name} is set ${Math.abs(offsetDays)} days ${side} ${field}, more than ten years (${MAX_WAIT_DAYS} days) away`,
+  );
+}
+
+function checkDateField(checker: Checker, owner: Owner, path: string, name: string, what: string): void {
+  const spec = knownField(checker, owner, path, name, what);
+  if (spec && spec.type !== 'date') {
+    report(checker, owner, path, 'not_a_date_field', `${owner.name} ${what} '${name}', which is not a date`);
+  }
+}
+
+function checkUniqueHandles(
+  checker: Checker,
+  owner: Owner,
+  path: string,
+  handles: readonly string[],
+  listName: string,
+): void {
+  const seen = new Set<string>();
+  handles.forEach((handle, i) => {
+    if (seen.has(handle) || (listName === 'conditions' && handle === ELSE_HANDLE)) {
+      report(
+        checker,
+        owner,
+        `${path}.${listName}[${i}].handle`,
+        'duplicate_handle',
+        handle === ELSE_HANDLE && listName === 'conditions'
+          ? `${owner.name} uses the outcome name 'else', which is reserved for "none of the above"`
+          : `${owner.name} has two outcomes named '${handle}'`,
+      );
+    }
+    seen.add(handle);
+  });
+}
+
+function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
+  const owner: Owner = { name: `'${node.label}'`, nodeId: node.id };
+  const at = `nodes[${index}].config`;
+  switch (node.type) {
+    case 'email': {
+      const templates = checker.context.templates;
+      if (!templates) return;
+      if (!Object.prototype.hasOwnProperty.call(templates, node.config.template)) {
+        report(
+          checker,
+          owner,
+          `${at}.template`,
+          'unknown_template',
+          `The '${node.label}' email uses template '${node.config.template}' which does not exist`,
+        );
+        return;
+      }
+      for (const variable of templates[node.config.template]?.variables ?? []) {
+        const field = /^account\.([A-Za-z_][A-Za-z0-9_]*)/.exec(variable)?.[1];
+        if (field && !accountField(checker.vocabulary, field)) {
+          report(
+            checker,
+            owner,
+            `${at}.template`,
+            'unknown_account_field',
+            `The '${node.label}' email uses {{${variable}}} but accounts have no field '${field}'`,
+          );
+        }
+      }
+      return;
+    }
+    case 'wait': {
+      const wait = node.config;
+      if (wait.kind === 'duration') checkDuration(checker, owner, `${at}.amount`, wait, 'waits');
+      if (wait.kind === 'untilDate') {
+        checkDateField(checker, owner, `${at}.field`, wait.field, 'waits for account field');
+        checkOffset(checker, owner, `${at}.offsetDays`, wait.offsetDays, wait.field);
+      }
+      return;
+    }
+    case 'task':
+      return checkDuration(checker, owner, `${at}.dueIn`, node.config.dueIn, 'is due in');
+    case 'approval':
+      return checkDuration(checker, owner, `${at}.timeout`, node.config.timeout, 'waits for a decision for');
+    case 'branch':
+      checkUniqueHandles(
+        checker,
+        owner,
+        at,
+        node.config.conditions.map((c) => c.handle),
+        'conditions',
+      );
+      node.config.conditions.forEach((c, i) => checkCondition(checker, owner, `${at}.conditions[${i}].when`, c.when));
+      return;
+    case 'waitForEvent':
+      checkCondition(checker, owner, `${at}.filter`, node.config.filter);
+      return checkDuration(checker, owner, `${at}.timeout`, node.config.timeout, 'waits for the event for');
+    case 'split': {
+      checkUniqueHandles(
+        checker,
+        owner,
+        at,
+        node.config.variants.map((v) => v.handle),
+        'variants',
+      );
+      const total = node.config.variants.reduce((sum, variant) => sum + variant.percent, 0);
+      if (total !== 100) {
+        report(
+          checker,
+          owner,
+          `${at}.variants`,
+          'split_not_100',
+          `The percentages of '${node.label}' add up to ${total}%, not 100%`,
+        );
+      }
+      return;
+    }
+    case 'updateField': {
+      const spec = knownField(checker, owner, `${at}.field`, node.config.field, 'sets account field');
+      if (!spec) return;
+      if (spec.computed) {
+        report(
+          checker,
+          owner,
+          `${at}.field`,
+          'read_only_field',
+          `${owner.name} sets account field '${node.config.field}', which the health scorecard computes and would overwrite`,
+        );
+      } else if (!fieldHolds(spec, node.config.value)) {
+        report(
+          checker,
+          owner,
+          `${at}.value`,
+          'field_type_mismatch',
+          `${owner.name} sets account field '${node.config.field}' to ${JSON.stringify(node.config.value)}, but ${describeField(node.config.field, spec)}`,
+        );
+      }
+      return;
+    }
+    case 'trigger':
+    case 'webhook':
+    case 'notify':
+    case 'goal':
+    case 'end':
+      return;
+    default: {
+      const unreachable: never = node;
+      return unreachable;
+    }
+  }
+}
+
+function checkTrigger(checker: Checker, trigger: Trigger, index: number): void {
+  const owner: Owner = { name: `Trigger ${index + 1}` };
+  const at = `triggers[${index}]`;
+  switch (trigger.type) {
+    case 'event':
+      return checkCondition(checker, owner, `${at}.filter`, trigger.filter);
+    case 'fieldChanged':
+      knownField(checker, owner, `${at}.field`, trigger.field, 'watches account field');
+      return;
+    case 'dateRelative':
+      checkDateField(checker, owner, `${at}.field`, trigger.field, 'counts from account field');
+      return checkOffset(checker, owner, `${at}.offsetDays`, trigger.offsetDays, trigger.field);
+    case 'riskLevelEntered':
+    case 'segmentEntered':
+    case 'manual':
+      return;
+    default: {
+      const unreachable: never = trigger;
+      return unreachable;
+    }
+  }
+}
+
+function checkExit(checker: Checker, exit: ExitCriterion, index: number): void {
+  const owner: Owner = { name: `Exit '${exit.label}'` };
+  if (exit.kind === 'condition') checkCondition(checker, owner, `exit[${index}].when`, exit.when);
+  else checkCondition(checker, owner, `exit[${index}].filter`, exit.filter);
+}
+
+export interface CheckedParts {
+  nodes: readonly { node: PlaybookNode; index: number }[];
+  triggers: readonly { trigger: Trigger; index: number }[];
+  exit: readonly { exit: ExitCriterion; index: number }[];
+  enrollment: EnrollmentPolicy | undefined;
+}
+
+export function checkSemantics(
+  parts: CheckedParts,
+  vocabulary: AccountFieldVocabulary,
+  context: CompileContext,
+): Issue[] {
+  const checker: Checker = { vocabulary, context, issues: [] };
+  for (const { trigger, index } of parts.triggers) checkTrigger(checker, trigger, index);
+  if (parts.enrollment?.mode === 'everyTime') {
+    checkDuration(checker, { name: 'The enrollment cooldown' }, 'enrollment.cooldown', parts.enrollment.cooldown, 'is');
+  }
+  for (const { exit, index } of parts.exit) checkExit(checker, exit, index);
+  for (const { node, index } of parts.nodes) checkNode(checker, node, index);
+  return checker.issues;
+}

@@ -1,0 +1,105 @@
+import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import type { PlaybookActivities } from '../activity-contracts.js';
+import { evaluateCondition } from '../playbook/evaluate-condition.js';
+import { runPlaybook } from '../interpreter/run-playbook.js';
+import type { Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
+import {
+  accountEventSignal,
+  decideApprovalUpdate,
+  positionQuery,
+  timelineQuery,
+  type AccountEventMessage,
+  type ApprovalDecision,
+  type RunPosition,
+} from './playbook-signals.js';
+
+const { performEffect } = proxyActivities<PlaybookActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+});
+
+/**
+ * The Temporal driver of the one interpreter (the DSL-interpreter pattern): the compiled playbook is the input,
+ * so a run is pinned to the version it started with. Waits are durable timers, effects are activities, events
+ * are signals and approvals are validated updates.
+ */
+export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
+  const timeline: TimelineEntry[] = [];
+  const position: RunPosition = { nodeId: input.playbook.startNodeId, waiting: undefined };
+  // Events are kept with the time they arrived: a step only reacts to events that came while it was waiting.
+  const inbox: { message: AccountEventMessage; at: number }[] = [];
+  // A holder object, not a `let`: handlers mutate it between awaits, which narrowing cannot see.
+  const approval: { decision?: ApprovalDecision; at?: number } = {};
+
+  setHandler(accountEventSignal, (message) => void inbox.push({ message, at: Date.now() }));
+  setHandler(positionQuery, () => position);
+  setHandler(timelineQuery, () => timeline);
+  setHandler(
+    decideApprovalUpdate,
+    (d) => {
+      approval.decision = d;
+      approval.at = Date.now();
+    },
+    {
+      validator: (d) => {
+        if (position.waiting?.kind !== 'approval' || position.nodeId !== d.nodeId) {
+          throw new Error(`step ${d.nodeId} is not waiting for an approval`);
+        }
+      },
+    },
+  );
+
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const waitUntil = async (until: number, done: () => boolean) => {
+    const remaining = until - Date.now();
+    return remaining > 0 ? condition(done, remaining) : done();
+  };
+
+  const driver: Driver = {
+    now: () => Date.now(),
+    async sleepUntil(at) {
+      const remaining = at - Date.now();
+      if (remaining <= 0) return;
+      position.waiting = { kind: 'timer', until: iso(at), detail: 'wait' };
+      await sleep(remaining);
+      position.waiting = undefined;
+    },
+    async perform(effect) {
+      const { workflowId, runId } = workflowInfo();
+      await performEffect({ workflowId, runId, effect });
+    },
+    async awaitEvent(request, accountFields) {
+      const since = Date.now();
+      position.waiting = { kind: 'event', until: iso(request.until), detail: request.event };
+      const matching = () =>
+        inbox.find(
+          ({ message, at }) =>
+            at >= since &&
+            message.event === request.event &&
+            (!request.filter ||
+              evaluateCondition(request.filter, { account: accountFields, event: message.data ?? {} })),
+        );
+      await waitUntil(request.until, () => matching() !== undefined);
+      position.waiting = undefined;
+      const found = matching();
+      if (!found) return undefined;
+      inbox.splice(inbox.indexOf(found), 1);
+      return { data: found.message.data ?? {}, at: found.at };
+    },
+    async awaitApproval(request) {
+      approval.decision = undefined;
+      position.waiting = { kind: 'approval', until: iso(request.until), detail: request.title };
+      const decided = await waitUntil(request.until, () => approval.decision !== undefined);
+      position.waiting = undefined;
+      const made = approval.decision as ApprovalDecision | undefined;
+      return decided && made
+        ? { outcome: made.decision, at: approval.at ?? Date.now() }
+        : { outcome: 'timeout', at: request.until };
+    },
+    onEntry(entry) {
+      timeline.push(entry);
+      position.nodeId = entry.nodeId;
+    },
+  };
+  return runPlaybook(input, driver);
+}

@@ -1,0 +1,24 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TimelineEntry } from '../interpreter/types.js';
+
+// Message definitions shared by the workflow and its clients (server, tests).
+
+export interface AccountEventMessage {
+  event: string;
+  data?: Record<string, unknown>;
+}
+export const accountEventSignal = defineSignal<[AccountEventMessage]>('accountEvent');
+
+export interface ApprovalDecision {
+  nodeId: string;
+  decision: 'approved' | 'rejected';
+  decidedBy: string;
+}
+export const decideApprovalUpdate = defineUpdate<void, [ApprovalDecision]>('decideApproval');
+
+export interface RunPosition {
+  nodeId: string;
+  waiting: { kind: 'timer' | 'event' | 'approval'; until: string; detail: string } | undefined;
+}
+export const positionQuery = defineQuery<RunPosition>('position');
+export const timelineQuery = defineQuery<TimelineEntry[]>('timeline');

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { PlaybookActivities } from '../../engine/activity-contracts.js';
+import type { Effect, RunInput, RunResult } from '../../engine/interpreter/types.js';
+import { compilePlaybook } from '../../engine/playbook/compile.js';
+import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
+import { simulate, type SimulationInput } from '../../engine/simulator/simulate.js';
+import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
+import { accountEventSignal, decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
+import { recordHistory } from '../support/histories.js';
+import { miniOnboarding } from '../support/sample-playbooks.js';
+import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
+
+// One interpreter, two drivers: the same compiled playbook run by Temporal (time-skipping server) and by the
+// simulator must tell the same story, entry for entry.
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+const performed: Effect[] = [];
+
+beforeAll(async () => {
+  env = await startTimeSkipping();
+  // The effects' real activities (email, tasks…) belong to other lanes; here the workflow's calls are recorded.
+  const activities: PlaybookActivities = {
+    async performEffect({ effect }) {
+      performed.push(effect);
+    },
+  };
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: 'two-drivers',
+    workflowBundle: workflowBundle(),
+    activities,
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+function playbook(): CompiledPlaybook {
+  const result = compilePlaybook(miniOnboarding);
+  if (!result.ok) throw new Error(JSON.stringify(result.issues));
+  return { ...result.playbook, version: 3 };
+}
+const input = (segment: string): RunInput => ({
+  playbook: playbook(),
+  account: { id: `acct-${segment}`, timeZone: 'America/Mexico_City', fields: { segment } },
+});
+
+async function startRun(id: string, runInput: RunInput) {
+  return env.client.workflow.start<typeof playbookRunWorkflow>('playbookRunWorkflow', {
+    taskQueue: 'two-drivers',
+    workflowId: id,
+    args: [runInput],
+  });
+}
+
+async function expectSameAsSimulation(result: RunResult, runInput: RunInput, script: Partial<SimulationInput> = {}) {
+  const simulated = await simulate({ ...runInput, startAt: result.timeline[0]!.at, ...script });
+  expect(result.timeline).toEqual(simulated.timeline);
+  expect(result.endNodeId).toBe(simulated.endNodeId);
+}
+
+/** Advances the test server's clock an hour at a time until the run waits for `kind` (bounded: 30 days). */
+async function advanceUntilWaiting(handle: Awaited<ReturnType<typeof startRun>>, kind: 'event' | 'approval') {
+  for (let hour = 0; hour < 720; hour++) {
+    const position = await handle.query(positionQuery);
+    if (position.waiting?.kind === kind) return position;
+    await env.sleep('1 hour');
+  }
+  throw new Error(`the run never waited for ${kind}`);
+}
+
+describe('playbookRunWorkflow and simulate', () => {
+  it('tell the same timeline for a tech-touch account (timers and send window only)', async () => {
+    const runInput = input('tech-touch');
+    const handle = await startRun('two-drivers-tech', runInput);
+    const result = await handle.result();
+    expect(result.timeline.map((e) => e.nodeId)).toEqual(['start', 'welcome', 'wait4', 'day4', 'segment', 'done']);
+    await expectSameAsSimulation(result, runInput);
+    await recordHistory('playbook-run-tech-touch', handle);
+  });
+
+  it('tell the same timeline when no event and no decision come (timeouts)', async () => {
+    const runInput = input('mid-touch');
+    const result = await (await startRun('two-drivers-timeouts', runInput)).result();
+    expect(result.timeline.at(-2)!.summary).toBe('Approval timed out: Free training session');
+    await expectSameAsSimulation(result, runInput);
+  });
+
+  it('tell the same timeline when the first value event arrives while the run waits for it', async () => {
+    const runInput = input('high-touch');
+    const handle = await startRun('two-drivers-event', runInput);
+    await advanceUntilWaiting(handle, 'event');
+    await env.sleep('1 day');
+    await handle.signal(accountEventSignal, { event: 'first_value', data: { feature: 'reports' } });
+    const result = await handle.result();
+    const received = result.timeline.find((e) => e.kind === 'event')!;
+    expect(received.summary).toBe('first_value received');
+    expect(result.timeline.some((e) => e.kind === 'goal')).toBe(true);
+    await expectSameAsSimulation(result, runInput, { events: [{ event: 'first_value', at: received.at }] });
+    await recordHistory('playbook-run-first-value', handle);
+  });
+
+  it('tell the same timeline when a CSM approves, and refuse a decision for a step that is not waiting', async () => {
+    const runInput = input('mid-touch');
+    const handle = await startRun('two-drivers-approval', runInput);
+    const early = await handle
+      .executeUpdate(decideApprovalUpdate, {
+        args: [{ nodeId: 'offer', decision: 'approved', decidedBy: 'csm@acme.example' }],
+      })
+      .then(
+        () => undefined,
+        (error: Error) => error,
+      );
+    expect((early?.cause as Error | undefined)?.message).toBe('step offer is not waiting for an approval');
+    await advanceUntilWaiting(handle, 'approval');
+    await env.sleep('3 hours');
+    await handle.executeUpdate(decideApprovalUpdate, {
+      args: [{ nodeId: 'offer', decision: 'approved', decidedBy: 'csm@acme.example' }],
+    });
+    const result = await handle.result();
+    const requested = result.timeline.find((e) => e.kind === 'approval')!;
+    const decided = result.timeline.filter((e) => e.kind === 'approval')[1]!;
+    expect(decided.summary).toBe('Approval approved: Free training session');
+    const afterHours = (Date.parse(decided.at) - Date.parse(requested.at)) / 3_600_000;
+    await expectSameAsSimulation(result, runInput, {
+      approvals: [{ nodeId: 'offer', decision: 'approved', afterHours }],
+    });
+    expect(performed.filter((e) => e.nodeId === 'offerMail')).toHaveLength(1);
+    await recordHistory('playbook-run-approved', handle);
+  });
+});

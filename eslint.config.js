@@ -60,7 +60,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!@temporalio/workflow$|\\.)',
+              regex: '^(?!@temporalio/workflow$|@temporalio/common$|\\.)',
               message:
                 'Workflow code may import only @temporalio/workflow and pure engine code (it is replayed deterministically).',
             },

@@ -121,7 +121,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: createActivities({ transport, mailFrom: config.MAIL_FROM }),
+        activities: createActivities({ db: database.db, transport, mailFrom: config.MAIL_FROM }),
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         workflowBundle: opts.workflowBundle,
       });

@@ -59,6 +59,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       record(node, 'end', 'Run stopped', `more than ${MAX_STEPS} steps: the playbook loops without end`);
       return { timeline, endedAt: iso(clock), endNodeId: node.id };
     }
+    driver.onStep?.(node.id);
     const handle = await execute(node);
     if (handle === undefined) return { timeline, endedAt: iso(clock), endNodeId: node.id };
     const next = playbook.next[node.id]?.[handle];

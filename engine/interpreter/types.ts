@@ -115,7 +115,9 @@ export interface Driver {
   ): Promise<{ data: Record<string, unknown>; at: number } | undefined>;
   /** The decision and when it was made; `timeout` when `until` passed first. */
   awaitApproval(request: ApprovalRequest): Promise<{ outcome: ApprovalOutcome; at: number }>;
-  /** Called as each timeline entry is made (queries, search attributes, progress). */
+  /** Called as the run arrives at each step, before the step does anything. */
+  onStep?(nodeId: string): void;
+  /** Called as each timeline entry is made (queries, progress). */
   onEntry?(entry: TimelineEntry): void;
 }
 

@@ -1,7 +1,15 @@
-import { condition, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PlaybookActivities } from '../activity-contracts.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
+import { nodeAttribute, playbookKeyAttribute, statusAttribute, type RunStatus } from '../search-attributes.js';
 import type { Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
 import {
   accountEventSignal,
@@ -49,6 +57,17 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     },
   );
 
+  // Runs the server starts carry search attributes; keep node and status current so runs can be listed by where
+  // they stand. (Runs started without them, as in workflow tests, skip the upserts.)
+  const listed = workflowInfo().typedSearchAttributes.get(playbookKeyAttribute) !== undefined;
+  const publish = (status: RunStatus) => {
+    if (!listed) return;
+    upsertSearchAttributes([
+      { key: nodeAttribute, value: position.nodeId },
+      { key: statusAttribute, value: status },
+    ]);
+  };
+
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const waitUntil = async (until: number, done: () => boolean) => {
     const remaining = until - Date.now();
@@ -61,8 +80,10 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       const remaining = at - Date.now();
       if (remaining <= 0) return;
       position.waiting = { kind: 'timer', until: iso(at), detail: 'wait' };
+      publish('waiting-timer');
       await sleep(remaining);
       position.waiting = undefined;
+      publish('running');
     },
     async perform(effect) {
       const { workflowId, runId } = workflowInfo();
@@ -71,6 +92,7 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     async awaitEvent(request, accountFields) {
       const since = Date.now();
       position.waiting = { kind: 'event', until: iso(request.until), detail: request.event };
+      publish('waiting-event');
       const matching = () =>
         inbox.find(
           ({ message, at }) =>
@@ -89,6 +111,7 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     async awaitApproval(request) {
       approval.decision = undefined;
       position.waiting = { kind: 'approval', until: iso(request.until), detail: request.title };
+      publish('waiting-approval');
       const decided = await waitUntil(request.until, () => approval.decision !== undefined);
       position.waiting = undefined;
       const made = approval.decision as ApprovalDecision | undefined;
@@ -96,10 +119,14 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
         ? { outcome: made.decision, at: approval.at ?? Date.now() }
         : { outcome: 'timeout', at: request.until };
     },
+    onStep(nodeId) {
+      position.nodeId = nodeId;
+    },
     onEntry(entry) {
       timeline.push(entry);
-      position.nodeId = entry.nodeId;
     },
   };
-  return runPlaybook(input, driver);
+  const result = await runPlaybook(input, driver);
+  publish('completed');
+  return result;
 }

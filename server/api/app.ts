@@ -11,12 +11,20 @@ import { openApiDocument } from './openapi.js';
 import { mountRoutes, type Route } from './route.js';
 import { healthRoutes } from './routes/health.js';
 import { outboxRoutes } from './routes/outbox.js';
+import { playbookRoutes } from './routes/playbooks.js';
+import { runRoutes } from './routes/runs.js';
 import { systemRoutes } from './routes/system.js';
 
 const editorDist = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
 export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
-  return [...healthRoutes(ctx), ...outboxRoutes(ctx), ...systemRoutes(ctx)] as Route<never, never, never>[];
+  return [
+    ...healthRoutes(ctx),
+    ...playbookRoutes(ctx),
+    ...runRoutes(ctx),
+    ...outboxRoutes(ctx),
+    ...systemRoutes(ctx),
+  ] as Route<never, never, never>[];
 }
 
 export function createApp(ctx: AppContext, logger: Logger): Express {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
-import type { StayflowActivities } from '../../engine/activity-contracts.js';
+import type { PlaybookActivities, StayflowActivities } from '../../engine/activity-contracts.js';
 
 export const workflowsPath = fileURLToPath(new URL('../../engine/workflows/index.ts', import.meta.url));
 
@@ -13,7 +13,7 @@ export async function createWorker(opts: {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: StayflowActivities;
+  activities: StayflowActivities & PlaybookActivities;
   maxCachedWorkflows: number;
   workflowBundle?: WorkflowBundle;
 }): Promise<Worker> {

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { EnrollmentPolicy } from './schema.js';
+
+const validTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The account as a run sees it when it starts (its snapshot travels in the workflow input). */
+export const EnrollmentAccount = z
+  .object({
+    id: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+    timeZone: z
+      .string()
+      .refine(validTimeZone, { error: 'must be an IANA time zone such as Europe/Madrid' })
+      .default('UTC'),
+    fields: z.record(z.string(), z.json()).default({}),
+  })
+  .meta({ id: 'EnrollmentAccount' });
+export type EnrollmentAccount = z.infer<typeof EnrollmentAccount>;
+
+export interface EnrollmentIdentity {
+  workflowId: string;
+  /** What Temporal does when a run with this id has already finished. */
+  idReusePolicy: 'REJECT_DUPLICATE' | 'ALLOW_DUPLICATE';
+  /** What Temporal does when a run with this id is still running. */
+  idConflictPolicy: 'FAIL';
+}
+
+/**
+ * Enrollment rules are workflow ids: (playbook, account) maps to one id, and the playbook's policy to Temporal's
+ * reuse and conflict policies, so the server enforces "once" and "one at a time" without a lock of our own.
+ */
+export function enrollmentIdentity(
+  playbookKey: string,
+  accountId: string,
+  policy: EnrollmentPolicy,
+  enrollmentId: string,
+): EnrollmentIdentity {
+  const base = `playbook:${playbookKey}:account:${accountId}`;
+  switch (policy.mode) {
+    case 'once':
+      return { workflowId: base, idReusePolicy: 'REJECT_DUPLICATE', idConflictPolicy: 'FAIL' };
+    case 'oneAtATime':
+      return { workflowId: base, idReusePolicy: 'ALLOW_DUPLICATE', idConflictPolicy: 'FAIL' };
+    case 'everyTime':
+      return { workflowId: `${base}:${enrollmentId}`, idReusePolicy: 'ALLOW_DUPLICATE', idConflictPolicy: 'FAIL' };
+    default: {
+      const unreachable: never = policy;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import { Issue } from '../../../engine/errors.js';
+import { compilePlaybook } from '../../../engine/playbook/compile.js';
+import { EnrollmentAccount } from '../../../engine/playbook/enrollment.js';
+import { PlaybookDefinition } from '../../../engine/playbook/schema.js';
+import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
+import { simulate } from '../../../engine/simulator/simulate.js';
+import type { AppContext } from '../../context.js';
+import {
+  compiledVersion,
+  createPlaybook,
+  findPlaybook,
+  InvalidPlaybookError,
+  listPlaybooks,
+  listVersions,
+  publishDraft,
+  updateDraft,
+} from '../../playbooks/store.js';
+import { enroll, impactOf } from '../../playbooks/runs.js';
+import { route } from '../route.js';
+
+// The body carries the definition as drawn; it is checked by the compiler (every issue, per node), not rejected
+// by the body schema, so a half-finished draft can still be saved.
+const DefinitionBody = z.object({ definition: z.unknown().meta({ override: PlaybookDefinition }) });
+const PlaybookRef = z.object({ id: z.string().min(1).max(100) });
+
+const Playbook = z
+  .object({
+    id: z.string(),
+    key: z.string(),
+    name: z.string(),
+    draft: z.unknown(),
+    currentVersion: z.number().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Playbook' });
+const PlaybookWithIssues = z.object({
+  playbook: Playbook,
+  issues: z.array(Issue).meta({ description: 'Problems of the draft; empty when it can be published.' }),
+});
+
+const issuesOf = (definition: unknown) => {
+  const result = compilePlaybook(definition);
+  return result.ok ? [] : result.issues;
+};
+
+export const playbookRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'get',
+      path: '/api/playbooks',
+      tag: 'playbooks',
+      summary: 'Every playbook with its current published version.',
+      response: z.object({ items: z.array(Playbook.omit({ draft: true })) }),
+      async handler() {
+        return { items: (await listPlaybooks(db)).map(({ draft: _draft, ...rest }) => rest) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks',
+      tag: 'playbooks',
+      summary: 'Creates a playbook from a definition (saved as its draft, with the problems found).',
+      body: DefinitionBody,
+      status: 201,
+      response: PlaybookWithIssues,
+      errors: [409],
+      async handler({ body }) {
+        const playbook = await createPlaybook(db, body.definition);
+        return { playbook, issues: issuesOf(body.definition) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/validate',
+      tag: 'playbooks',
+      summary: 'Checks a definition without saving it: 200 when it compiles, 422 with every problem and its step.',
+      body: DefinitionBody,
+      response: z.object({ ok: z.literal(true), checksum: z.string(), steps: z.number() }),
+      errors: [422],
+      async handler({ body }) {
+        const result = compilePlaybook(body.definition);
+        if (!result.ok) throw new InvalidPlaybookError(result.issues);
+        return {
+          ok: true as const,
+          checksum: result.playbook.checksum,
+          steps: Object.keys(result.playbook.nodes).length,
+        };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/playbooks/:id',
+      tag: 'playbooks',
+      summary: 'One playbook (by id or key) with its draft and the draft’s problems.',
+      params: PlaybookRef,
+      response: PlaybookWithIssues,
+      errors: [404],
+      async handler({ params }) {
+        const playbook = await findPlaybook(db, params.id);
+        return { playbook, issues: issuesOf(playbook.draft) };
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/playbooks/:id',
+      tag: 'playbooks',
+      summary: 'Saves the draft. Published versions and running enrollments do not change.',
+      params: PlaybookRef,
+      body: DefinitionBody,
+      response: PlaybookWithIssues,
+      errors: [404],
+      async handler({ params, body }) {
+        const playbook = await updateDraft(db, params.id, body.definition);
+        return { playbook, issues: issuesOf(body.definition) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/:id/publish',
+      tag: 'playbooks',
+      summary: 'Compiles the draft into the next immutable version. Runs already going keep their version.',
+      params: PlaybookRef,
+      status: 201,
+      response: z.object({ version: z.number(), checksum: z.string() }),
+      errors: [404, 422],
+      async handler({ params }) {
+        return publishDraft(db, params.id);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/playbooks/:id/versions',
+      tag: 'playbooks',
+      summary: 'Published versions, newest first.',
+      params: PlaybookRef,
+      response: z.object({
+        items: z.array(z.object({ version: z.number(), checksum: z.string(), publishedAt: z.string() })),
+      }),
+      errors: [404],
+      async handler({ params }) {
+        const playbook = await findPlaybook(db, params.id);
+        return { items: await listVersions(db, playbook.id) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/playbooks/:id/impact',
+      tag: 'playbooks',
+      summary:
+        'How many in-flight runs of the current version stand at each step — what a new version would leave on the old one.',
+      params: PlaybookRef,
+      response: z.object({
+        version: z.number().nullable(),
+        inFlight: z.number(),
+        byNode: z.record(z.string(), z.number()),
+      }),
+      errors: [404],
+      async handler({ params }) {
+        const playbook = await findPlaybook(db, params.id);
+        if (playbook.currentVersion === null) return { version: null, inFlight: 0, byNode: {} };
+        return impactOf(ctx, playbook.key, playbook.currentVersion);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/:id/simulate',
+      tag: 'playbooks',
+      summary:
+        'Time-travel preview of the draft for an account profile and scripted events: the timeline with why each step falls when it does.',
+      params: PlaybookRef,
+      body: SimulationRequest,
+      response: z.object({ timeline: z.array(TimelineEntry), endNodeId: z.string(), endedAt: z.string() }),
+      errors: [404, 422],
+      async handler({ params, body }) {
+        const playbook = await findPlaybook(db, params.id);
+        const result = compilePlaybook(playbook.draft);
+        if (!result.ok) throw new InvalidPlaybookError(result.issues);
+        return simulate({
+          playbook: result.playbook,
+          account: body.account,
+          startAt: body.startAt ?? new Date().toISOString(),
+          events: body.events,
+          approvals: body.approvals,
+        });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/:id/enrollments',
+      tag: 'runs',
+      summary:
+        'Enrolls an account by hand in the current version; the enrollment policy decides whether a second run may start.',
+      params: PlaybookRef,
+      body: z.object({ account: EnrollmentAccount }),
+      status: 201,
+      response: z.object({ workflowId: z.string(), runId: z.string(), version: z.number() }),
+      errors: [404, 409],
+      async handler({ params, body }) {
+        const playbook = await findPlaybook(db, params.id);
+        return enroll(ctx, await compiledVersion(db, playbook), body.account);
+      },
+    }),
+  ];
+};

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionInfo,
+} from '@temporalio/client';
+import type { RunInput, RunResult, TimelineEntry } from '../../engine/interpreter/types.js';
+import { enrollmentIdentity, type EnrollmentAccount } from '../../engine/playbook/enrollment.js';
+import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
+import {
+  accountAttribute,
+  nodeAttribute,
+  playbookKeyAttribute,
+  statusAttribute,
+  versionAttribute,
+} from '../../engine/search-attributes.js';
+import { positionQuery, timelineQuery, type RunPosition } from '../../engine/workflows/playbook-signals.js';
+import { HttpError, notFound } from '../api/http-error.js';
+import type { AppContext } from '../context.js';
+
+const WORKFLOW_TYPE = 'playbookRunWorkflow';
+
+export async function enroll(ctx: AppContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
+  const identity = enrollmentIdentity(playbook.key, account.id, playbook.enrollment, randomUUID());
+  const input: RunInput = { playbook, account };
+  try {
+    const handle = await ctx.temporal.workflow.start(WORKFLOW_TYPE, {
+      taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
+      workflowId: identity.workflowId,
+      workflowIdReusePolicy: identity.idReusePolicy,
+      workflowIdConflictPolicy: identity.idConflictPolicy,
+      args: [input],
+      typedSearchAttributes: [
+        { key: playbookKeyAttribute, value: playbook.key },
+        { key: versionAttribute, value: playbook.version },
+        { key: accountAttribute, value: account.id },
+        { key: nodeAttribute, value: playbook.startNodeId },
+        { key: statusAttribute, value: 'running' },
+      ],
+    });
+    return { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, version: playbook.version };
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      const why =
+        playbook.enrollment.mode === 'once'
+          ? 'this playbook enrolls an account only once'
+          : 'this playbook runs one enrollment at a time';
+      throw new HttpError(
+        409,
+        'already_enrolled',
+        `Account ${account.id} is already enrolled in '${playbook.key}' (${why})`,
+      );
+    }
+    throw error;
+  }
+}
+
+export interface RunFilters {
+  playbook?: string;
+  version?: number;
+  account?: string;
+  node?: string;
+  status?: string;
+}
+
+const EXECUTION_STATUS: Record<string, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+};
+
+/** Temporal visibility query for the filters; values are validated upstream and quoted here. */
+export function runsQuery(filters: RunFilters): string {
+  const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPE)}`];
+  if (filters.playbook) clauses.push(`StayflowPlaybook = ${quote(filters.playbook)}`);
+  if (filters.version !== undefined) clauses.push(`StayflowVersion = ${filters.version}`);
+  if (filters.account) clauses.push(`StayflowAccount = ${quote(filters.account)}`);
+  if (filters.node) clauses.push(`StayflowNode = ${quote(filters.node)}`);
+  if (filters.status) {
+    const execution = EXECUTION_STATUS[filters.status];
+    clauses.push(execution ? `ExecutionStatus = ${quote(execution)}` : `StayflowStatus = ${quote(filters.status)}`);
+  }
+  return clauses.join(' AND ');
+}
+
+function summary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
+  const sa = info.typedSearchAttributes;
+  return {
+    workflowId: info.workflowId,
+    runId: info.runId,
+    playbook: sa.get(playbookKeyAttribute) ?? null,
+    version: sa.get(versionAttribute) ?? null,
+    account: sa.get(accountAttribute) ?? null,
+    node: sa.get(nodeAttribute) ?? null,
+    status: info.status.name === 'RUNNING' ? (sa.get(statusAttribute) ?? 'running') : info.status.name.toLowerCase(),
+    startedAt: info.startTime.toISOString(),
+    closedAt: info.closeTime?.toISOString() ?? null,
+  };
+}
+
+export async function listRuns(ctx: AppContext, filters: RunFilters, limit: number) {
+  const items = [];
+  for await (const info of ctx.temporal.workflow.list({ query: runsQuery(filters), pageSize: Math.min(limit, 100) })) {
+    items.push(summary(info));
+    if (items.length >= limit) break;
+  }
+  return items;
+}
+
+export async function runDetail(ctx: AppContext, workflowId: string) {
+  const handle = ctx.temporal.workflow.getHandle(workflowId);
+  let description;
+  try {
+    description = await handle.describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
+    throw error;
+  }
+  const running = description.status.name === 'RUNNING';
+  let timeline: TimelineEntry[] = [];
+  let position: RunPosition | null = null;
+  if (running) {
+    [timeline, position] = await Promise.all([handle.query(timelineQuery), handle.query(positionQuery)]);
+  } else if (description.status.name === 'COMPLETED') {
+    timeline = ((await handle.result()) as RunResult).timeline;
+  }
+  return {
+    ...summary(description),
+    position,
+    timeline,
+    temporalUiUrl: ctx.temporalUiUrl
+      ? `${ctx.temporalUiUrl}/namespaces/${ctx.config.TEMPORAL_NAMESPACE}/workflows/${encodeURIComponent(workflowId)}/${description.runId}/history`
+      : null,
+  };
+}
+
+export async function cancelRun(ctx: AppContext, workflowId: string): Promise<void> {
+  const handle = ctx.temporal.workflow.getHandle(workflowId);
+  try {
+    const { status } = await handle.describe();
+    if (status.name !== 'RUNNING')
+      throw new HttpError(409, 'not_running', `Run ${workflowId} is not running (it is ${status.name.toLowerCase()})`);
+    await handle.cancel();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
+    throw error;
+  }
+}
+
+/** In-flight runs of one version by the step they stand on: what publishing a new version would leave behind. */
+export async function impactOf(ctx: AppContext, playbookKey: string, version: number) {
+  const byNode: Record<string, number> = {};
+  let total = 0;
+  for await (const info of ctx.temporal.workflow.list({
+    query: runsQuery({ playbook: playbookKey, version, status: 'running' }),
+  })) {
+    const node = info.typedSearchAttributes.get(nodeAttribute) ?? 'unknown';
+    byNode[node] = (byNode[node] ?? 0) + 1;
+    total++;
+    if (total >= 10_000) break;
+  }
+  return { version, inFlight: total, byNode };
+}

@@ -1,0 +1,164 @@
+import { sql } from 'kysely';
+import { z } from 'zod';
+import { toIssues, type Issue } from '../../engine/errors.js';
+import { compilePlaybook } from '../../engine/playbook/compile.js';
+import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
+import { PlaybookKey } from '../../engine/playbook/schema.js';
+import { HttpError, notFound } from '../api/http-error.js';
+import type { Db } from '../db/database.js';
+
+// A draft may be unfinished (the editor saves work in progress), but it needs a key and a name to be filed.
+const DraftIdentity = z.object({ key: PlaybookKey, name: z.string().trim().min(1, { error: 'must not be empty' }) });
+
+export interface PlaybookRecord {
+  id: string;
+  key: string;
+  name: string;
+  draft: unknown;
+  currentVersion: number | null;
+  updatedAt: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function identityOf(definition: unknown): { key: string; name: string } {
+  const parsed = DraftIdentity.safeParse(definition);
+  if (!parsed.success) {
+    const issues = toIssues(parsed.error);
+    throw new HttpError(
+      400,
+      'invalid_request',
+      `The playbook needs a key and a name — ${issues[0]!.path}: ${issues[0]!.message}`,
+      issues,
+    );
+  }
+  return parsed.data;
+}
+
+const toRecord = (row: {
+  id: string;
+  key: string;
+  name: string;
+  draft: unknown;
+  current_version: number | null;
+  updated_at: Date;
+}): PlaybookRecord => ({
+  id: row.id,
+  key: row.key,
+  name: row.name,
+  draft: row.draft,
+  currentVersion: row.current_version,
+  updatedAt: row.updated_at.toISOString(),
+});
+
+export async function listPlaybooks(db: Db): Promise<PlaybookRecord[]> {
+  return (await db.selectFrom('playbooks').selectAll().orderBy('name').execute()).map(toRecord);
+}
+
+/** By id or by key: playbooks kept in git are addressed by key. */
+export async function findPlaybook(db: Db, idOrKey: string): Promise<PlaybookRecord> {
+  const row = await db
+    .selectFrom('playbooks')
+    .selectAll()
+    .where(UUID.test(idOrKey) ? 'id' : 'key', '=', idOrKey)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Playbook ${idOrKey}`);
+  return toRecord(row);
+}
+
+export async function createPlaybook(db: Db, definition: unknown): Promise<PlaybookRecord> {
+  const { key, name } = identityOf(definition);
+  const row = await db
+    .insertInto('playbooks')
+    .values({ key, name, draft: JSON.stringify(definition) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (!row)
+    throw new HttpError(409, 'conflict', `A playbook with key '${key}' already exists; update its draft instead`);
+  return toRecord(row);
+}
+
+export async function updateDraft(db: Db, idOrKey: string, definition: unknown): Promise<PlaybookRecord> {
+  const current = await findPlaybook(db, idOrKey);
+  const { key, name } = identityOf(definition);
+  if (key !== current.key)
+    throw new HttpError(400, 'invalid_request', `The key of a playbook cannot change (it is '${current.key}')`);
+  const row = await db
+    .updateTable('playbooks')
+    .set({ name, draft: JSON.stringify(definition), updated_at: sql<Date>`now()` })
+    .where('id', '=', current.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
+export class InvalidPlaybookError extends HttpError {
+  constructor(issues: Issue[]) {
+    super(
+      422,
+      'invalid_playbook',
+      `The playbook has ${issues.length} problem${issues.length === 1 ? '' : 's'} to fix before it can run`,
+      issues,
+    );
+  }
+}
+
+/** Compiles the draft and files it as the next immutable version; running enrollments keep their own version. */
+export async function publishDraft(db: Db, idOrKey: string): Promise<{ version: number; checksum: string }> {
+  const playbook = await findPlaybook(db, idOrKey);
+  const result = compilePlaybook(playbook.draft);
+  if (!result.ok) throw new InvalidPlaybookError(result.issues);
+  return db.transaction().execute(async (tx) => {
+    // The row lock serialises concurrent publishes of one playbook, so version numbers never collide.
+    const locked = await tx
+      .selectFrom('playbooks')
+      .select('current_version')
+      .where('id', '=', playbook.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const version = (locked.current_version ?? 0) + 1;
+    const compiled: CompiledPlaybook = { ...result.playbook, version };
+    await tx
+      .insertInto('playbook_versions')
+      .values({
+        playbook_id: playbook.id,
+        version,
+        definition: JSON.stringify(playbook.draft),
+        compiled: JSON.stringify(compiled),
+        checksum: compiled.checksum,
+      })
+      .execute();
+    await tx.updateTable('playbooks').set({ current_version: version }).where('id', '=', playbook.id).execute();
+    return { version, checksum: compiled.checksum };
+  });
+}
+
+export async function listVersions(db: Db, playbookId: string) {
+  const rows = await db
+    .selectFrom('playbook_versions')
+    .select(['version', 'checksum', 'published_at'])
+    .where('playbook_id', '=', playbookId)
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map((r) => ({ version: r.version, checksum: r.checksum, publishedAt: r.published_at.toISOString() }));
+}
+
+export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?: number): Promise<CompiledPlaybook> {
+  const wanted = version ?? playbook.currentVersion;
+  if (wanted === null || wanted === undefined) {
+    throw new HttpError(
+      409,
+      'not_published',
+      `Playbook '${playbook.key}' has no published version yet; publish it first`,
+    );
+  }
+  const row = await db
+    .selectFrom('playbook_versions')
+    .select('compiled')
+    .where('playbook_id', '=', playbook.id)
+    .where('version', '=', wanted)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Version ${wanted} of playbook ${playbook.key}`);
+  return row.compiled as CompiledPlaybook;
+}

@@ -70,9 +70,11 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
   /** Runs one step and answers the outcome (handle) it leaves by; undefined ends the run. */
   async function execute(node: CompiledNode): Promise<string | undefined> {
     const now = () => iso(clock);
-    const sleepUntil = async (at: number) => {
-      await driver.sleepUntil(at);
-      clock = Math.max(clock, at);
+    /** Answers true when an operator skipped the wait. */
+    const sleepUntil = async (at: number): Promise<boolean> => {
+      const ended = await driver.sleepUntil(at);
+      clock = Math.max(clock, ended ? ended.skippedAt : at);
+      return Boolean(ended);
     };
     switch (node.type) {
       case 'trigger':
@@ -81,7 +83,8 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       case 'wait': {
         const until = waitUntil(node.config, now(), account, settings);
         record(node, 'wait', `${node.label}: until ${until.at}`, until.why);
-        await sleepUntil(Date.parse(until.at));
+        if (await sleepUntil(Date.parse(until.at)))
+          record(node, 'wait', `${node.label}: skipped`, 'an operator skipped the wait');
         return 'out';
       }
       case 'email': {
@@ -90,8 +93,9 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         if (window) {
           const fit = fitSendWindow(now(), account.timeZone, window, settings.calendar);
           if (fit.why) {
-            await sleepUntil(Date.parse(fit.at));
-            why = fit.why;
+            why = (await sleepUntil(Date.parse(fit.at)))
+              ? 'sent early: an operator skipped the wait for the send window'
+              : fit.why;
           }
         }
         await driver.perform({

@@ -106,7 +106,8 @@ export interface TimelineEntry {
 export interface Driver {
   /** Epoch ms; read once, when the run starts. From then on the interpreter keeps its own clock (see runPlaybook). */
   now(): number;
-  sleepUntil(at: number): Promise<void>;
+  /** Waits until `at`; answers the instant the wait ended instead when an operator skipped it. */
+  sleepUntil(at: number): Promise<{ skippedAt: number } | void>;
   perform(effect: Effect): Promise<void>;
   /** The event's data and when it arrived, or undefined when `until` passed first. */
   awaitEvent(

@@ -2,7 +2,6 @@ import {
   condition,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -15,6 +14,7 @@ import {
   accountEventSignal,
   decideApprovalUpdate,
   positionQuery,
+  skipWaitUpdate,
   timelineQuery,
   type AccountEventMessage,
   type ApprovalDecision,
@@ -38,6 +38,7 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   const inbox: { message: AccountEventMessage; at: number }[] = [];
   // A holder object, not a `let`: handlers mutate it between awaits, which narrowing cannot see.
   const approval: { decision?: ApprovalDecision; at?: number } = {};
+  const skip: { requested: boolean; at?: number } = { requested: false };
 
   setHandler(accountEventSignal, (message) => void inbox.push({ message, at: Date.now() }));
   setHandler(positionQuery, () => position);
@@ -53,6 +54,20 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
         if (position.waiting?.kind !== 'approval' || position.nodeId !== d.nodeId) {
           throw new Error(`step ${d.nodeId} is not waiting for an approval`);
         }
+      },
+    },
+  );
+
+  setHandler(
+    skipWaitUpdate,
+    (_request) => {
+      skip.requested = true;
+      skip.at = Date.now();
+    },
+    {
+      validator: (_request) => {
+        if (position.waiting?.kind !== 'timer')
+          throw new Error(`the run is not waiting on a timer (it is at step ${position.nodeId})`);
       },
     },
   );
@@ -81,9 +96,11 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       if (remaining <= 0) return;
       position.waiting = { kind: 'timer', until: iso(at), detail: 'wait' };
       publish('waiting-timer');
-      await sleep(remaining);
+      skip.requested = false;
+      const skipped = await condition(() => skip.requested, remaining);
       position.waiting = undefined;
       publish('running');
+      return skipped ? { skippedAt: skip.at ?? Date.now() } : undefined;
     },
     async perform(effect) {
       const { workflowId, runId } = workflowInfo();

@@ -14,6 +14,9 @@ export interface ApprovalDecision {
   decision: 'approved' | 'rejected';
   decidedBy: string;
 }
+/** Ends the timer the run is waiting on now (bulk "skip the wait" from the runs page). */
+export const skipWaitUpdate = defineUpdate<void, [{ requestedBy: string }]>('skipWait');
+
 export const decideApprovalUpdate = defineUpdate<void, [ApprovalDecision]>('decideApproval');
 
 export interface RunPosition {

@@ -14,7 +14,12 @@ import {
   statusAttribute,
   versionAttribute,
 } from '../../engine/search-attributes.js';
-import { positionQuery, timelineQuery, type RunPosition } from '../../engine/workflows/playbook-signals.js';
+import {
+  positionQuery,
+  skipWaitUpdate,
+  timelineQuery,
+  type RunPosition,
+} from '../../engine/workflows/playbook-signals.js';
 import { HttpError, notFound } from '../api/http-error.js';
 import type { AppContext } from '../context.js';
 
@@ -164,4 +169,36 @@ export async function impactOf(ctx: AppContext, playbookKey: string, version: nu
     if (total >= 10_000) break;
   }
   return { version, inFlight: total, byNode };
+}
+
+/** Ends the timer a run waits on now; refused (with the reason) when the run is not waiting on one. */
+export async function skipWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
+  const handle = ctx.temporal.workflow.getHandle(workflowId);
+  try {
+    await handle.executeUpdate(skipWaitUpdate, { args: [{ requestedBy }] });
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
+    const reason = (error as { cause?: { message?: string } }).cause?.message;
+    if (reason) throw new HttpError(409, 'not_waiting', reason);
+    throw error;
+  }
+}
+
+/** Applies one action to a selection of runs; each run answers for itself, one failure does not stop the rest. */
+export async function bulkAction(ctx: AppContext, action: 'cancel' | 'skipWait', workflowIds: string[]) {
+  const results = [];
+  for (const workflowId of workflowIds) {
+    try {
+      if (action === 'cancel') await cancelRun(ctx, workflowId);
+      else await skipWait(ctx, workflowId, 'bulk action');
+      results.push({ workflowId, ok: true, error: null });
+    } catch (error) {
+      results.push({
+        workflowId,
+        ok: false,
+        error: error instanceof HttpError ? error.message : 'failed; see the server log',
+      });
+    }
+  }
+  return results;
 }

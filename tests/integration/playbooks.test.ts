@@ -136,6 +136,34 @@ describe('enrollments and runs on the Temporal dev server', () => {
     expect((await api('POST', `/api/runs/${id}/cancel`)).status).toBe(409);
   });
 
+  it('skips the wait of a selection of runs, and reports per run what could not be done', async () => {
+    await publishNew('bulk-demo');
+    const { body } = await api('POST', '/api/playbooks/bulk-demo/enrollments', { account: account('hooli') });
+    await runsWhere('playbook=bulk-demo&node=wait4&status=waiting-timer', 1);
+    const bulk = await api('POST', '/api/runs/bulk', {
+      action: 'skipWait',
+      workflowIds: [body.workflowId, 'no-such-run'],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body.results[0]).toEqual({ workflowId: body.workflowId, ok: true, error: null });
+    expect(bulk.body.results[1]).toMatchObject({
+      workflowId: 'no-such-run',
+      ok: false,
+      error: 'Run no-such-run was not found',
+    });
+    const detail = await until('the run to move past the skipped wait', async () => {
+      const { body: run } = await api('GET', `/api/runs/${encodeURIComponent(body.workflowId)}`);
+      return run.position?.nodeId !== 'wait4' ? run : undefined;
+    });
+    expect(detail.timeline.find((e: { summary: string }) => e.summary === 'Wait 4 days: skipped')?.why).toBe(
+      'an operator skipped the wait',
+    );
+
+    const cancel = await api('POST', '/api/runs/bulk', { action: 'cancel', workflowIds: [body.workflowId] });
+    expect(cancel.body.results[0].ok).toBe(true);
+    expect((await api('POST', '/api/runs/bulk', { action: 'explode', workflowIds: [] })).status).toBe(400);
+  });
+
   it('answers clear errors for unknown playbooks, runs, unpublished playbooks and bad accounts', async () => {
     expect((await api('POST', '/api/playbooks/nope/enrollments', { account: account('x') })).status).toBe(404);
     expect((await api('GET', '/api/runs/no-such-run')).status).toBe(404);

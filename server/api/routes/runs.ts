@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TimelineEntry } from '../../../engine/simulator/schemas.js';
 import type { AppContext } from '../../context.js';
-import { cancelRun, listRuns, runDetail } from '../../playbooks/runs.js';
+import { bulkAction, cancelRun, listRuns, runDetail } from '../../playbooks/runs.js';
 import { route } from '../route.js';
 
 // Filter values go into a Temporal visibility query: only characters that cannot break out of a quoted string.
@@ -90,6 +90,22 @@ export const runRoutes = (ctx: AppContext) => [
     async handler({ params }) {
       await cancelRun(ctx, params.id);
       return { workflowId: params.id, cancelled: true as const };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/runs/bulk',
+    tag: 'runs',
+    summary: "Cancels a selection of runs, or skips the wait they stand on; answers each run's outcome.",
+    body: z.object({
+      action: z.enum(['cancel', 'skipWait']),
+      workflowIds: z.array(z.string().min(1).max(400)).min(1, { error: 'select at least one run' }).max(500),
+    }),
+    response: z.object({
+      results: z.array(z.object({ workflowId: z.string(), ok: z.boolean(), error: z.string().nullable() })),
+    }),
+    async handler({ body }) {
+      return { results: await bulkAction(ctx, body.action, body.workflowIds) };
     },
   }),
 ];

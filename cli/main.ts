@@ -1,0 +1,123 @@
+// `stayflow` — the command line for playbooks kept in git. Run through scripts/stayflow.mjs (`npx stayflow …`).
+// Exit codes: 0 done, 1 the playbook or the server said no, 2 the command line itself is wrong.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './input.js';
+import { DEFAULT_SERVER, enrollCommand, publishCommand } from './remote.js';
+import { simulateCommand } from './simulate.js';
+import { validateCommand } from './validate.js';
+
+const USAGE = `Usage: stayflow <command> [options]
+
+Commands:
+  validate <files…> [--json]
+      Compile each playbook definition (JSON) and print its issues; exit 1 if any file fails.
+  simulate <file> [--account <json|@file>] [--events <json|@file>] [--approvals <json|@file>]
+                  [--start <ISO date-time>] [--json]
+      Preview a run for one account on a virtual clock: when each step happens, and why then.
+      Account default: { "id": "sample-account", "timeZone": "UTC", "fields": {} }; start default: now.
+  publish <file> [--server <url>]
+      Save the definition as the playbook's draft on a running server and publish it as a new version.
+  enroll <playbookKey> --account <json|@file> [--server <url>]
+      Enroll one account ({ "id", "timeZone", "fields" }) in the published playbook.
+
+Options:
+  --server <url>   The Stayflow server (default: $STAYFLOW_URL, else ${DEFAULT_SERVER}).
+  -h, --help       Show this help.
+
+Examples:
+  stayflow validate playbooks/*.json
+  stayflow simulate playbooks/examples/welcome-and-checkin.json --account '{"fields":{"segment":"high-touch"}}'
+  stayflow publish playbooks/examples/welcome-and-checkin.json
+  stayflow enroll welcome-and-checkin --account @acme.json`;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const help = { help: { type: 'boolean', short: 'h' } } satisfies Options;
+const server = { server: { type: 'string' } } satisfies Options;
+
+function parse<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node:util's messages run on with advice about `--`; the first sentence is the useful part.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new UsageError(message.split(/\.\s/)[0]?.replace(/\.$/, '') ?? message);
+  }
+}
+
+function one(positionals: string[], what: string, command: string): string {
+  const [value, ...extra] = positionals;
+  if (value === undefined) throw new UsageError(`${command} needs a ${what}`);
+  if (extra.length > 0) throw new UsageError(`${command} takes one ${what}; unexpected: ${extra.join(' ')}`);
+  return value;
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  switch (command) {
+    case 'validate': {
+      const { values, positionals } = parse(rest, { ...help, json: { type: 'boolean' } });
+      if (values.help) break;
+      if (positionals.length === 0) throw new UsageError('validate needs at least one playbook file');
+      return validateCommand(positionals, { json: values.json ?? false });
+    }
+    case 'simulate': {
+      const { values, positionals } = parse(rest, {
+        ...help,
+        account: { type: 'string' },
+        events: { type: 'string' },
+        approvals: { type: 'string' },
+        start: { type: 'string' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) break;
+      return simulateCommand(one(positionals, 'playbook file', 'simulate'), { ...values, json: values.json ?? false });
+    }
+    case 'publish': {
+      const { values, positionals } = parse(rest, { ...help, ...server });
+      if (values.help) break;
+      return publishCommand(one(positionals, 'playbook file', 'publish'), values);
+    }
+    case 'enroll': {
+      const { values, positionals } = parse(rest, { ...help, ...server, account: { type: 'string' } });
+      if (values.help) break;
+      return enrollCommand(one(positionals, 'playbook key', 'enroll'), values);
+    }
+    default:
+      console.error(`stayflow: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+  console.log(USAGE);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`stayflow: ${error.message}`);
+      console.error('Run `stayflow --help` for usage.');
+      return 2;
+    }
+    console.error(
+      `stayflow: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    return 1;
+  }
+}
+
+// `stayflow simulate … | head`: the reader left; stop quietly instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+process.exitCode = await main(process.argv.slice(2));

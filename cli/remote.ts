@@ -1,0 +1,142 @@
+import type { Issue } from '../engine/errors.js';
+import { PlaybookKey } from '../engine/playbook/index.js';
+import { realAccount } from './account.js';
+import { formatIssue } from './format.js';
+import { UsageError } from './input.js';
+import { checkFile, issueLines } from './validate.js';
+
+export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
+const TIMEOUT_MS = 30_000;
+
+/** The server to talk to: --server, else $STAYFLOW_URL, else the local default. */
+export function serverUrl(option: string | undefined): string {
+  const raw = option ?? (process.env.STAYFLOW_URL || DEFAULT_SERVER);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`${option !== undefined ? '--server' : 'STAYFLOW_URL'} is not a URL: ${raw}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`the server must be an http:// or https:// URL, not ${raw}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/** A request that got no usable answer, or an answer that is an error; `message` is ready to print. */
+class RemoteFailure extends Error {
+  constructor(
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+}
+
+async function call(server: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
+  let response: Response;
+  try {
+    response = await fetch(`${server}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      throw new RemoteFailure(`Stayflow at ${server} did not answer within ${TIMEOUT_MS / 1000} s`);
+    }
+    throw new RemoteFailure(`cannot reach Stayflow at ${server} (is \`npm start\` running?)`);
+  }
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (a proxy's error page, another program on the port): reported by status below.
+  }
+  return { status: response.status, body: parsed };
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+/** Turns a non-2xx answer into a RemoteFailure carrying the server's message and issues. */
+function failure(what: string, answer: Answer): RemoteFailure {
+  const error = field(answer.body, 'error');
+  const message = field(error, 'message');
+  const issues = field(error, 'issues');
+  return new RemoteFailure(
+    `${what} failed: ${typeof message === 'string' ? message : 'unexpected answer'} (HTTP ${answer.status})`,
+    Array.isArray(issues) ? (issues as Issue[]) : [],
+  );
+}
+
+const ok = (answer: Answer) => answer.status >= 200 && answer.status < 300;
+
+async function reportFailures(prefix: string, action: () => Promise<void>): Promise<number> {
+  try {
+    await action();
+    return 0;
+  } catch (error) {
+    if (!(error instanceof RemoteFailure)) throw error;
+    console.error(`stayflow: ${error.message}`);
+    for (const issue of error.issues) console.error(formatIssue(prefix, issue));
+    return 1;
+  }
+}
+
+/**
+ * Saves the file as the playbook's draft (creating the playbook, or updating it when the key exists) and publishes
+ * it. The file is compiled here first, so a broken definition never reaches the server.
+ */
+export async function publishCommand(file: string, options: { server?: string }): Promise<number> {
+  const server = serverUrl(options.server);
+  const checked = checkFile(file);
+  if (!checked.ok) {
+    for (const line of issueLines(checked)) console.error(line);
+    return 1;
+  }
+  // The author's definition goes to the server as written (it keeps positions for the editor), not the IR.
+  const { definition } = checked;
+  const key = checked.playbook.key;
+  const at = `/api/playbooks/${encodeURIComponent(key)}`;
+  return reportFailures(file, async () => {
+    const created = await call(server, 'POST', '/api/playbooks', { definition });
+    let saved = 'created';
+    if (created.status === 409 && field(field(created.body, 'error'), 'code') === 'conflict') {
+      const updated = await call(server, 'PUT', at, { definition });
+      if (!ok(updated)) throw failure(`updating the draft of ${key}`, updated);
+      saved = 'updated';
+    } else if (!ok(created)) {
+      throw failure(`saving ${key}`, created);
+    }
+    const published = await call(server, 'POST', `${at}/publish`, {});
+    if (!ok(published)) throw failure(`publishing ${key}`, published);
+    const version = field(published.body, 'version');
+    console.log(`✓ ${file} — ${key} ${saved} and published as version ${String(version)} on ${server}`);
+  });
+}
+
+/** Starts a run of the playbook's published version for one account. */
+export async function enrollCommand(key: string, options: { account?: string; server?: string }): Promise<number> {
+  const server = serverUrl(options.server);
+  if (!PlaybookKey.safeParse(key).success) {
+    throw new UsageError(`'${key}' is not a playbook key (a slug such as welcome-and-checkin)`);
+  }
+  const account = realAccount(options.account);
+  return reportFailures(key, async () => {
+    const answer = await call(server, 'POST', `/api/playbooks/${encodeURIComponent(key)}/enrollments`, { account });
+    if (!ok(answer)) throw failure(`enrolling ${account.id} in ${key}`, answer);
+    const [workflowId, runId, version] = ['workflowId', 'runId', 'version'].map((name) => field(answer.body, name));
+    console.log(
+      `✓ ${account.id} enrolled in ${key} version ${String(version)}: workflow ${String(workflowId)} (run ${String(runId)})`,
+    );
+  });
+}

@@ -2,7 +2,9 @@ import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
+import type { CaughtMailTable } from '../db/schema.js';
 
 export interface CaughtMail {
   id: string;
@@ -93,17 +95,7 @@ async function store(db: Db, raw: string, envelope: Envelope): Promise<CaughtMai
   return toCaughtMail(row);
 }
 
-export function toCaughtMail(row: {
-  id: string;
-  message_id: string | null;
-  envelope_from: string;
-  envelope_to: string[];
-  subject: string;
-  text: string | null;
-  html: string | null;
-  headers: Record<string, string>;
-  received_at: Date;
-}): CaughtMail {
+export function toCaughtMail(row: Selectable<CaughtMailTable>): CaughtMail {
   return {
     id: row.id,
     messageId: row.message_id,

@@ -9,7 +9,7 @@ import { simulate, type SimulationInput } from '../../engine/simulator/simulate.
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
 import { accountEventSignal, decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
 import { recordHistory } from '../support/histories.js';
-import { miniOnboarding } from '../support/sample-playbooks.js';
+import { everyStepType, miniOnboarding } from '../support/sample-playbooks.js';
 import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 
 // One interpreter, two drivers: the same compiled playbook run by Temporal (time-skipping server) and by the
@@ -134,5 +134,66 @@ describe('playbookRunWorkflow and simulate', () => {
     });
     expect(performed.filter((e) => e.nodeId === 'offerMail')).toHaveLength(1);
     await recordHistory('playbook-run-approved', handle);
+  });
+
+  it('tell the same timeline for a playbook with every step type, on each of its paths', async () => {
+    const result = compilePlaybook(everyStepType(), { accountFields: { seats: 'number', championName: 'string' } });
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const seen = new Set<string>();
+    for (const [segment, decision] of [
+      ['tech-touch', undefined],
+      ['high-touch', 'approved'],
+      ['high-touch', 'rejected'],
+    ] as const) {
+      const runInput: RunInput = {
+        playbook: { ...result.playbook, version: 1 },
+        account: {
+          id: `every-step-${segment}-${decision}`,
+          timeZone: 'Europe/Madrid',
+          fields: { segment, renewalDate: '2027-06-30', seats: 40 },
+        },
+      };
+      const handle = await startRun(`two-drivers-every-step-${segment}-${decision}`, runInput);
+      let script: Partial<SimulationInput> = {};
+      if (decision) {
+        await advanceUntilWaiting(handle, 'approval');
+        await env.sleep('2 hours');
+        await handle.executeUpdate(decideApprovalUpdate, {
+          args: [{ nodeId: 'offer', decision, decidedBy: 'csm@acme.example' }],
+        });
+      }
+      const run = await handle.result();
+      if (decision) {
+        const [requested, decided] = run.timeline.filter((e) => e.kind === 'approval');
+        script = {
+          approvals: [
+            {
+              nodeId: 'offer',
+              decision,
+              afterHours: (Date.parse(decided!.at) - Date.parse(requested!.at)) / 3_600_000,
+            },
+          ],
+        };
+      }
+      await expectSameAsSimulation(run, runInput, script);
+      for (const entry of run.timeline) seen.add(runInput.playbook.nodes[entry.nodeId]!.type);
+    }
+    expect([...seen].sort()).toEqual(
+      [
+        'approval',
+        'branch',
+        'email',
+        'end',
+        'goal',
+        'notify',
+        'split',
+        'task',
+        'trigger',
+        'updateField',
+        'wait',
+        'waitForEvent',
+        'webhook',
+      ].sort(),
+    );
   });
 });

@@ -15,6 +15,8 @@ import { waitUntil } from './wait-until.js';
 const DAY_MS = 86_400_000;
 /** A compiled playbook has no loop without a wait; this bounds a run that loops through waits for years. */
 const MAX_STEPS = 5_000;
+/** Timeline entries carried into a continued run. */
+const CARRIED_ENTRIES = 200;
 
 /**
  * The one interpreter. It walks the compiled playbook for one account and asks the driver for every wait, side
@@ -27,14 +29,15 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     calendar: input.settings?.calendar ?? DEFAULT_CALENDAR,
     sendWindow: input.settings?.sendWindow ?? DEFAULT_SEND_WINDOW,
   };
-  const account = { ...input.account, fields: { ...input.account.fields } };
-  const enrolledAt = driver.now();
+  const { resume } = input;
+  const account = { ...input.account, fields: { ...(resume?.fields ?? input.account.fields) } };
+  const enrolledAt = resume?.enrolledAt ?? driver.now();
   // The run's logical clock. It moves only to instants the interpreter decided (a wait's end, a timeout) or the
   // driver reported (an event's arrival, a decision); effects take no logical time. A timer that fires a few ms
   // late or an activity that needed retries therefore never shifts the plan, and the Temporal run and the
   // simulation stamp every entry alike.
-  let clock = enrolledAt;
-  const timeline: TimelineEntry[] = [];
+  let clock = resume?.clock ?? enrolledAt;
+  const timeline: TimelineEntry[] = [...(resume?.timeline ?? [])];
   const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const record = (node: CompiledNode, kind: TimelineKind, summary: string, why = '') => {
     const at = clock;
@@ -49,10 +52,10 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     timeline.push(entry);
     driver.onEntry?.(entry);
   };
-  let lastEvent: Record<string, unknown> | undefined;
+  let lastEvent: Record<string, unknown> | undefined = resume?.lastEvent;
 
-  let nodeId = playbook.startNodeId;
-  for (let steps = 0; ; steps++) {
+  let nodeId = resume?.nodeId ?? playbook.startNodeId;
+  for (let steps = resume?.steps ?? 0; ; steps++) {
     const node = playbook.nodes[nodeId];
     if (!node) throw new Error(`playbook ${playbook.key} has no step ${nodeId}`);
     if (steps >= MAX_STEPS) {
@@ -65,6 +68,18 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     const next = playbook.next[node.id]?.[handle];
     if (!next) throw new Error(`step ${node.id} of playbook ${playbook.key} has no connection for '${handle}'`);
     nodeId = next;
+    if (driver.shouldPause?.()) {
+      const checkpoint = {
+        nodeId,
+        enrolledAt,
+        clock,
+        steps: steps + 1,
+        fields: account.fields,
+        lastEvent,
+        timeline: timeline.slice(-CARRIED_ENTRIES),
+      };
+      return { timeline, endedAt: iso(clock), endNodeId: nodeId, checkpoint };
+    }
   }
 
   /** Runs one step and answers the outcome (handle) it leaves by; undefined ends the run. */
@@ -78,7 +93,12 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     };
     switch (node.type) {
       case 'trigger':
-        record(node, 'enrolled', `Enrolled in ${playbook.name}`, `version ${playbook.version}`);
+        record(
+          node,
+          'enrolled',
+          `Enrolled in ${playbook.name}`,
+          playbook.version ? `version ${playbook.version}` : 'draft (not published)',
+        );
         return 'out';
       case 'wait': {
         const until = waitUntil(node.config, now(), account, settings);

@@ -21,6 +21,22 @@ export interface RunInput {
   playbook: CompiledPlaybook;
   account: AccountSnapshot;
   settings?: Partial<RunSettings>;
+  /** Where a run continues from after Temporal's continue-as-new; absent for a new enrollment. */
+  resume?: RunCheckpoint;
+  /** Continue as new after this many steps (tests); by default when Temporal suggests it. */
+  stepsPerRun?: number;
+}
+
+/** Everything the interpreter needs to carry on at a step boundary, as plain JSON. */
+export interface RunCheckpoint {
+  nodeId: string;
+  enrolledAt: number;
+  clock: number;
+  steps: number;
+  fields: Record<string, unknown>;
+  lastEvent?: Record<string, unknown>;
+  /** The most recent entries only, so a years-long run does not carry an ever-growing input. */
+  timeline: TimelineEntry[];
 }
 
 /** A side effect the interpreter asks its driver for; the Temporal driver turns each into an activity. */
@@ -120,10 +136,14 @@ export interface Driver {
   onStep?(nodeId: string): void;
   /** Called as each timeline entry is made (queries, progress). */
   onEntry?(entry: TimelineEntry): void;
+  /** Asked between steps: true makes runPlaybook stop there and answer a checkpoint to continue from. */
+  shouldPause?(): boolean;
 }
 
 export interface RunResult {
   timeline: TimelineEntry[];
   endedAt: string;
   endNodeId: string;
+  /** Set when the driver asked to pause: the run goes on from here (continue-as-new). */
+  checkpoint?: RunCheckpoint;
 }

@@ -1,5 +1,7 @@
 import {
+  allHandlersFinished,
   condition,
+  continueAsNew,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -32,8 +34,9 @@ const { performEffect } = proxyActivities<PlaybookActivities>({
  * are signals and approvals are validated updates.
  */
 export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
-  const timeline: TimelineEntry[] = [];
-  const position: RunPosition = { nodeId: input.playbook.startNodeId, waiting: undefined };
+  const timeline: TimelineEntry[] = [...(input.resume?.timeline ?? [])];
+  let stepsThisRun = 0;
+  const position: RunPosition = { nodeId: input.resume?.nodeId ?? input.playbook.startNodeId, waiting: undefined };
   // Events are kept with the time they arrived: a step only reacts to events that came while it was waiting.
   const inbox: { message: AccountEventMessage; at: number }[] = [];
   // A holder object, not a `let`: handlers mutate it between awaits, which narrowing cannot see.
@@ -142,8 +145,19 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     onEntry(entry) {
       timeline.push(entry);
     },
+    shouldPause() {
+      stepsThisRun++;
+      return (
+        workflowInfo().continueAsNewSuggested || (input.stepsPerRun !== undefined && stepsThisRun >= input.stepsPerRun)
+      );
+    },
   };
   const result = await runPlaybook(input, driver);
+  if (result.checkpoint) {
+    // A long run (a year of renewal cadence) starts a fresh history from the step it reached, same IR, same clock.
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof playbookRunWorkflow>({ ...input, resume: result.checkpoint });
+  }
   publish('completed');
   return result;
 }

@@ -196,4 +196,17 @@ describe('playbookRunWorkflow and simulate', () => {
       ].sort(),
     );
   });
+
+  it('tell the same timeline when the run continues as new every two steps', async () => {
+    const runInput: RunInput = { ...input('high-touch'), stepsPerRun: 2 };
+    const handle = await startRun('two-drivers-continue-as-new', runInput);
+    const result = await handle.result();
+    await expectSameAsSimulation(result, { ...runInput, stepsPerRun: undefined }, { approvals: [] });
+    const first = await env.client.workflow
+      .getHandle('two-drivers-continue-as-new', handle.firstExecutionRunId)
+      .fetchHistory();
+    expect(first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    const latest = await handle.describe();
+    expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+  });
 });

@@ -1,5 +1,6 @@
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import { ApiError } from '../../engine/errors.js';
+import { PlaybookDefinition } from '../../engine/playbook/schema.js';
 import type { Route } from './route.js';
 
 const statusText: Record<number, string> = {
@@ -40,5 +41,8 @@ export function openApiDocument(routes: Route<never, never, never>[], version: s
       description: 'Customer-success playbooks, run durably on Temporal. Errors share one shape: `ApiError`.',
     },
     paths,
+    // Listed here because request bodies refer to it by name: a definition is accepted as any JSON (a draft may be
+    // unfinished) and checked by the compiler, so the route's own schema cannot carry it.
+    components: { schemas: { PlaybookDefinition } },
   });
 }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
 import { EnrollmentAccount } from '../../../engine/playbook/enrollment.js';
-import { PlaybookDefinition } from '../../../engine/playbook/schema.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
 import { simulate } from '../../../engine/simulator/simulate.js';
 import type { AppContext } from '../../context.js';
@@ -21,7 +20,9 @@ import { route } from '../route.js';
 
 // The body carries the definition as drawn; it is checked by the compiler (every issue, per node), not rejected
 // by the body schema, so a half-finished draft can still be saved.
-const DefinitionBody = z.object({ definition: z.unknown().meta({ override: PlaybookDefinition }) });
+const DefinitionBody = z.object({
+  definition: z.unknown().meta({ override: { $ref: '#/components/schemas/PlaybookDefinition' } }),
+});
 const PlaybookRef = z.object({ id: z.string().min(1).max(100) });
 
 const Playbook = z

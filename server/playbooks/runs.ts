@@ -7,6 +7,8 @@ import {
 import type { RunInput, RunResult, TimelineEntry } from '../../engine/interpreter/types.js';
 import { enrollmentIdentity, type EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
+import { describeDuration } from '../../engine/playbook/durations.js';
+import { addDuration } from '../../engine/time/calendar.js';
 import {
   accountAttribute,
   nodeAttribute,
@@ -25,7 +27,31 @@ import type { AppContext } from '../context.js';
 
 const WORKFLOW_TYPE = 'playbookRunWorkflow';
 
+/**
+ * "Every time, with a cooldown": the newest run of this playbook for the account must have started at least the
+ * cooldown ago. Read from Temporal visibility, which lags starts by a moment: two enrollments within that moment
+ * can both pass (the policies without cooldown are enforced by workflow ids instead, with no such window).
+ */
+async function checkCooldown(ctx: AppContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
+  if (playbook.enrollment.mode !== 'everyTime' || !playbook.enrollment.cooldown) return;
+  let latest: Date | undefined;
+  const query = runsQuery({ playbook: playbook.key, account: account.id });
+  for await (const info of ctx.temporal.workflow.list({ query, pageSize: 100 })) {
+    if (!latest || info.startTime > latest) latest = info.startTime;
+  }
+  if (!latest) return;
+  const ends = addDuration(latest.toISOString(), playbook.enrollment.cooldown, account.timeZone);
+  if (Date.parse(ends.at) > Date.now()) {
+    throw new HttpError(
+      409,
+      'cooling_down',
+      `Account ${account.id} was enrolled in '${playbook.key}' at ${latest.toISOString()}; it can be enrolled again after ${ends.at} (cooldown ${describeDuration(playbook.enrollment.cooldown)})`,
+    );
+  }
+}
+
 export async function enroll(ctx: AppContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
+  await checkCooldown(ctx, playbook, account);
   const identity = enrollmentIdentity(playbook.key, account.id, playbook.enrollment, randomUUID());
   const input: RunInput = { playbook, account };
   try {

@@ -125,6 +125,21 @@ describe('enrollments and runs on the Temporal dev server', () => {
     await runsWhere('playbook=every-time-demo&account=initech', 2);
   });
 
+  it('refuses a new enrollment during the cooldown of an "every time" playbook, saying until when', async () => {
+    await publishNew('cooldown-demo', { enrollment: { mode: 'everyTime', cooldown: { amount: 30, unit: 'days' } } });
+    expect((await api('POST', '/api/playbooks/cooldown-demo/enrollments', { account: account('wayne') })).status).toBe(
+      201,
+    );
+    await runsWhere('playbook=cooldown-demo&account=wayne', 1);
+    const again = await api('POST', '/api/playbooks/cooldown-demo/enrollments', { account: account('wayne') });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('cooling_down');
+    expect(again.body.error.message).toContain('cooldown 30 days');
+    expect((await api('POST', '/api/playbooks/cooldown-demo/enrollments', { account: account('stark') })).status).toBe(
+      201,
+    );
+  });
+
   it('cancels a run, and says so when it is no longer running', async () => {
     await publishNew('cancel-demo');
     const { body } = await api('POST', '/api/playbooks/cancel-demo/enrollments', { account: account('umbrella') });

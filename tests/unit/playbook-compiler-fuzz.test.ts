@@ -268,7 +268,9 @@ describe('compilePlaybook never throws', () => {
           expectWellFormed(result, input);
         },
       ),
-      { numRuns: RUNS },
+      // The fixture's own wiring runs first, so the IR checks run at least once whatever the random draws
+      // (without it, a seed whose 300 rewirings all fail to compile made this test fail at random).
+      { numRuns: RUNS, examples: [[rescue.edges.map((edge) => edge.target) as never]] },
     );
     expect(compiled).toBeGreaterThan(0);
   });

@@ -176,15 +176,15 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           { nodeId: node.id, event: node.config.event, filter: node.config.filter, until: Date.parse(until.at) },
           account.fields,
         );
-        clock = Math.max(clock, arrived ? arrived.at : Date.parse(until.at));
-        const data = arrived?.data;
+        const received = arrived && 'data' in arrived ? arrived : undefined;
+        const skippedAt = arrived && 'skippedAt' in arrived ? arrived.skippedAt : undefined;
+        clock = Math.max(clock, received?.at ?? skippedAt ?? Date.parse(until.at));
+        const data = received?.data;
         if (data) lastEvent = data;
-        record(
-          node,
-          'event',
-          data ? `${node.config.event} received` : `No ${node.config.event} by ${until.at}`,
-          data ? '' : until.why,
-        );
+        if (data) record(node, 'event', `${node.config.event} received`);
+        else if (skippedAt !== undefined)
+          record(node, 'event', `Stopped waiting for ${node.config.event}`, 'an operator skipped the wait');
+        else record(node, 'event', `No ${node.config.event} by ${until.at}`, until.why);
         return data ? 'received' : 'timeout';
       }
       case 'split': {

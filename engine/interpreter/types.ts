@@ -125,11 +125,11 @@ export interface Driver {
   /** Waits until `at`; answers the instant the wait ended instead when an operator skipped it. */
   sleepUntil(at: number): Promise<{ skippedAt: number } | void>;
   perform(effect: Effect): Promise<void>;
-  /** The event's data and when it arrived, or undefined when `until` passed first. */
+  /** The event's data and when it arrived; `skippedAt` when an operator stopped the wait; undefined when `until` passed first. */
   awaitEvent(
     request: EventRequest,
     accountFields: Readonly<Record<string, unknown>>,
-  ): Promise<{ data: Record<string, unknown>; at: number } | undefined>;
+  ): Promise<{ data: Record<string, unknown>; at: number } | { skippedAt: number } | undefined>;
   /** The decision and when it was made; `timeout` when `until` passed first. */
   awaitApproval(request: ApprovalRequest): Promise<{ outcome: ApprovalOutcome; at: number }>;
   /** Called as the run arrives at each step, before the step does anything. */

@@ -69,8 +69,9 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     },
     {
       validator: (_request) => {
-        if (position.waiting?.kind !== 'timer')
-          throw new Error(`the run is not waiting on a timer (it is at step ${position.nodeId})`);
+        if (position.waiting?.kind !== 'timer' && position.waiting?.kind !== 'event') {
+          throw new Error(`the run is not waiting on a timer or an event (it is at step ${position.nodeId})`);
+        }
       },
     },
   );
@@ -121,10 +122,11 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
             (!request.filter ||
               evaluateCondition(request.filter, { account: accountFields, event: message.data ?? {} })),
         );
-      await waitUntil(request.until, () => matching() !== undefined);
+      skip.requested = false;
+      await waitUntil(request.until, () => matching() !== undefined || skip.requested);
       position.waiting = undefined;
       const found = matching();
-      if (!found) return undefined;
+      if (!found) return skip.requested ? { skippedAt: skip.at ?? Date.now() } : undefined;
       inbox.splice(inbox.indexOf(found), 1);
       return { data: found.message.data ?? {}, at: found.at };
     },

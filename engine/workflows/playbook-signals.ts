@@ -14,7 +14,7 @@ export interface ApprovalDecision {
   decision: 'approved' | 'rejected';
   decidedBy: string;
 }
-/** Ends the timer the run is waiting on now (bulk "skip the wait" from the runs page). */
+/** Ends the wait for a timer or an event the run stands on now (its timeout outcome); "skip the wait" on the runs page. */
 export const skipWaitUpdate = defineUpdate<void, [{ requestedBy: string }]>('skipWait');
 
 export const decideApprovalUpdate = defineUpdate<void, [ApprovalDecision]>('decideApproval');

@@ -17,9 +17,11 @@ import {
   versionAttribute,
 } from '../../engine/search-attributes.js';
 import {
+  decideApprovalUpdate,
   positionQuery,
   skipWaitUpdate,
   timelineQuery,
+  type ApprovalDecision,
   type RunPosition,
 } from '../../engine/workflows/playbook-signals.js';
 import { HttpError, notFound } from '../api/http-error.js';
@@ -197,11 +199,24 @@ export async function impactOf(ctx: AppContext, playbookKey: string, version: nu
   return { version, inFlight: total, byNode };
 }
 
-/** Ends the timer a run waits on now; refused (with the reason) when the run is not waiting on one. */
-export async function skipWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
-  const handle = ctx.temporal.workflow.getHandle(workflowId);
+/** Ends the wait (timer or event) a run stands on now; refused, with the reason, when it is not waiting on one. */
+export function skipWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
+  return updateRun(ctx, workflowId, (handle) => handle.executeUpdate(skipWaitUpdate, { args: [{ requestedBy }] }));
+}
+
+/** A CSM's decision on the approval step a run waits at; refused when the run is not waiting at that step. */
+export function decideApproval(ctx: AppContext, workflowId: string, decision: ApprovalDecision): Promise<void> {
+  return updateRun(ctx, workflowId, (handle) => handle.executeUpdate(decideApprovalUpdate, { args: [decision] }));
+}
+
+// Updates are validated inside the workflow; a refusal arrives as the failure's cause and becomes a 409.
+async function updateRun(
+  ctx: AppContext,
+  workflowId: string,
+  send: (handle: ReturnType<AppContext['temporal']['workflow']['getHandle']>) => Promise<unknown>,
+): Promise<void> {
   try {
-    await handle.executeUpdate(skipWaitUpdate, { args: [{ requestedBy }] });
+    await send(ctx.temporal.workflow.getHandle(workflowId));
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
     const reason = (error as { cause?: { message?: string } }).cause?.message;

@@ -179,6 +179,58 @@ describe('enrollments and runs on the Temporal dev server', () => {
     expect((await api('POST', '/api/runs/bulk', { action: 'explode', workflowIds: [] })).status).toBe(400);
   });
 
+  it('walks a run to its end on the dev server: skipped waits, a skipped event wait and a CSM approval', async () => {
+    await publishNew('walkthrough-demo');
+    const { body } = await api('POST', '/api/playbooks/walkthrough-demo/enrollments', {
+      account: { id: 'cyberdyne', timeZone: 'America/Mexico_City', fields: { segment: 'mid-touch' } },
+    });
+    const id = encodeURIComponent(body.workflowId);
+    const early = await api('POST', `/api/runs/${id}/approval`, {
+      nodeId: 'offer',
+      decision: 'approved',
+      decidedBy: 'ana@stayflow.local',
+    });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toBe('step offer is not waiting for an approval');
+
+    // Bounded: the mini onboarding has at most six waits (two of them send windows) before it ends.
+    let run: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (let move = 0; move < 12; move++) {
+      run = await until('the run to stand still or finish', async () => {
+        const { body: detail } = await api('GET', `/api/runs/${id}`);
+        return detail.status === 'completed' || detail.position?.waiting ? detail : undefined;
+      });
+      if (run.status === 'completed') break;
+      if (run.position.waiting.kind === 'approval') {
+        const decided = await api('POST', `/api/runs/${id}/approval`, {
+          nodeId: 'offer',
+          decision: 'approved',
+          decidedBy: 'ana@stayflow.local',
+        });
+        expect(decided.status).toBe(200);
+      } else {
+        expect(
+          (await api('POST', '/api/runs/bulk', { action: 'skipWait', workflowIds: [body.workflowId] })).body.results[0]
+            .ok,
+        ).toBe(true);
+      }
+      await until('the run to move on', async () => {
+        const { body: detail } = await api('GET', `/api/runs/${id}`);
+        return detail.status === 'completed' || detail.timeline.length > run.timeline.length ? true : undefined;
+      });
+    }
+    expect(run.status).toBe('completed');
+    const steps = run.timeline.map((e: { nodeId: string; summary: string }) => `${e.nodeId}: ${e.summary}`);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'value: Stopped waiting for first_value',
+        'offer: Approval approved: Free training session',
+        'offerMail: Email "Training offer" (offer) to primaryContact',
+        'done: Done',
+      ]),
+    );
+  });
+
   it('answers clear errors for unknown playbooks, runs, unpublished playbooks and bad accounts', async () => {
     expect((await api('POST', '/api/playbooks/nope/enrollments', { account: account('x') })).status).toBe(404);
     expect((await api('GET', '/api/runs/no-such-run')).status).toBe(404);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TimelineEntry } from '../../../engine/simulator/schemas.js';
 import type { AppContext } from '../../context.js';
-import { bulkAction, cancelRun, listRuns, runDetail } from '../../playbooks/runs.js';
+import { bulkAction, cancelRun, decideApproval, listRuns, runDetail } from '../../playbooks/runs.js';
 import { route } from '../route.js';
 
 // Filter values go into a Temporal visibility query: only characters that cannot break out of a quoted string.
@@ -106,6 +106,24 @@ export const runRoutes = (ctx: AppContext) => [
     }),
     async handler({ body }) {
       return { results: await bulkAction(ctx, body.action, body.workflowIds) };
+    },
+  }),
+  route({
+    method: 'post',
+    path: '/api/runs/:id/approval',
+    tag: 'runs',
+    summary: "A CSM's decision on the approval step the run waits at (offer, discount, message): approved or rejected.",
+    params: RunRef,
+    body: z.object({
+      nodeId: z.string().min(1).max(64),
+      decision: z.enum(['approved', 'rejected']),
+      decidedBy: z.string().trim().min(1, { error: 'must say who decided' }).max(200),
+    }),
+    response: z.object({ workflowId: z.string(), nodeId: z.string(), decision: z.enum(['approved', 'rejected']) }),
+    errors: [404, 409],
+    async handler({ params, body }) {
+      await decideApproval(ctx, params.id, body);
+      return { workflowId: params.id, nodeId: body.nodeId, decision: body.decision };
     },
   }),
 ];

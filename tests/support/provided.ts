@@ -2,8 +2,6 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
-    smtpUrl: string;
-    temporalAddress: string;
     taskQueue: string;
     workflowBundlePath: string;
     testServerPath: string;

@@ -16,8 +16,6 @@ export default async function setup(project: TestProject) {
     throw new Error(`integration lane: the local stack did not start: ${error.message}`);
   });
   project.provide('apiUrl', stack.apiUrl!);
-  project.provide('smtpUrl', stack.smtpCatcher!.url);
-  project.provide('temporalAddress', stack.devServer!.address);
   project.provide('taskQueue', config.TEMPORAL_TASK_QUEUE);
   return () => stack.close();
 }

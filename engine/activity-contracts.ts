@@ -1,4 +1,4 @@
-import type { Effect } from './interpreter/types.js';
+import type { Effect, EffectOutcome } from './interpreter/types.js';
 
 // What workflows may ask of the outside world. The engine owns this contract; `activities/` implements it, so
 // workflow code depends on types only and never on the modules that do I/O.
@@ -21,5 +21,5 @@ export interface StayflowActivities {
 
 /** The playbook interpreter's side effects, one activity per step; the key (run, step) makes retries idempotent. */
 export interface PlaybookActivities {
-  performEffect(request: { workflowId: string; runId: string; effect: Effect }): Promise<void>;
+  performEffect(request: { workflowId: string; runId: string; effect: Effect }): Promise<EffectOutcome | void>;
 }

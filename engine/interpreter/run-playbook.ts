@@ -9,7 +9,15 @@ import {
   type SendWindowHours,
 } from '../time/calendar.js';
 import { splitBucket } from './split-bucket.js';
-import type { Driver, RunInput, RunResult, RunSettings, TimelineEntry, TimelineKind } from './types.js';
+import type {
+  Driver,
+  Effect,
+  RunInput,
+  RunResult,
+  RunSettings,
+  TimelineEntry,
+  TimelineKind,
+} from './types.js';
 import { waitUntil } from './wait-until.js';
 
 const DAY_MS = 86_400_000;
@@ -91,6 +99,19 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       clock = Math.max(clock, ended ? ended.skippedAt : at);
       return Boolean(ended);
     };
+    /**
+     * Asks the driver for an effect that reaches outside and records what became of it. A failure for good leaves
+     * by the step's `failed` outcome when the playbook connected one; otherwise the run goes on by `out`.
+     */
+    const deliver = async (effect: Effect, kind: TimelineKind, summary: string, why = ''): Promise<string> => {
+      const outcome = (await driver.perform(effect)) ?? { status: 'done' };
+      if (outcome.status === 'done') {
+        record(node, kind, summary, why);
+        return 'out';
+      }
+      record(node, kind, `${summary}: ${outcome.status}`, outcome.detail ?? '');
+      return outcome.status === 'failed' && playbook.next[node.id]?.failed ? 'failed' : 'out';
+    };
     switch (node.type) {
       case 'trigger':
         record(
@@ -118,15 +139,18 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
               : fit.why;
           }
         }
-        await driver.perform({
-          kind: 'email',
-          nodeId: node.id,
-          label: node.label,
-          template: node.config.template,
-          recipients: node.config.recipients,
-        });
-        record(node, 'email', `Email "${node.label}" (${node.config.template}) to ${node.config.recipients}`, why);
-        return 'out';
+        return deliver(
+          {
+            kind: 'email',
+            nodeId: node.id,
+            label: node.label,
+            template: node.config.template,
+            recipients: node.config.recipients,
+          },
+          'email',
+          `Email "${node.label}" (${node.config.template}) to ${node.config.recipients}`,
+          why,
+        );
       }
       case 'task': {
         const due = addDuration(now(), node.config.dueIn, account.timeZone, settings.calendar);
@@ -206,26 +230,30 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         record(node, 'updateField', `Set ${node.config.field} to ${JSON.stringify(node.config.value)}`);
         return 'out';
       case 'webhook':
-        await driver.perform({
-          kind: 'webhook',
-          nodeId: node.id,
-          label: node.label,
-          url: node.config.url,
-          method: node.config.method,
-          body: node.config.body,
-        });
-        record(node, 'webhook', `${node.config.method} ${node.config.url}`);
-        return 'out';
+        return deliver(
+          {
+            kind: 'webhook',
+            nodeId: node.id,
+            label: node.label,
+            url: node.config.url,
+            method: node.config.method,
+            body: node.config.body,
+          },
+          'webhook',
+          `${node.config.method} ${node.config.url}`,
+        );
       case 'notify':
-        await driver.perform({
-          kind: 'notify',
-          nodeId: node.id,
-          label: node.label,
-          channel: node.config.channel,
-          message: node.config.message,
-        });
-        record(node, 'notify', `Notify by ${node.config.channel}: ${node.config.message}`);
-        return 'out';
+        return deliver(
+          {
+            kind: 'notify',
+            nodeId: node.id,
+            label: node.label,
+            channel: node.config.channel,
+            message: node.config.message,
+          },
+          'notify',
+          `Notify by ${node.config.channel}: ${node.config.message}`,
+        );
       case 'goal':
         await driver.perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
         record(node, 'goal', `Goal reached: ${node.config.name}`);

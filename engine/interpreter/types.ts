@@ -70,6 +70,15 @@ export type Effect =
   | { kind: 'updateField'; nodeId: string; label: string; field: string; value: string | number | boolean | null }
   | { kind: 'goal'; nodeId: string; label: string; name: string };
 
+/**
+ * What became of an effect. `skipped`: nothing was owed (every recipient unsubscribed, the frequency cap);
+ * `failed`: delivery failed for good (a bounced address, a 4xx from a webhook), with the reason in `detail`.
+ */
+export interface EffectOutcome {
+  status: 'done' | 'skipped' | 'failed';
+  detail?: string;
+}
+
 export type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
 
 export interface ApprovalRequest {
@@ -124,7 +133,8 @@ export interface Driver {
   now(): number;
   /** Waits until `at`; answers the instant the wait ended instead when an operator skipped it. */
   sleepUntil(at: number): Promise<{ skippedAt: number } | void>;
-  perform(effect: Effect): Promise<void>;
+  /** Performs a side effect; no answer (as from runs recorded before outcomes existed) means it was done. */
+  perform(effect: Effect): Promise<EffectOutcome | void>;
   /** The event's data and when it arrived; `skippedAt` when an operator stopped the wait; undefined when `until` passed first. */
   awaitEvent(
     request: EventRequest,

@@ -3,7 +3,7 @@ import { accountFieldVocabulary } from './account-fields.js';
 import { canonicalJson, fnv1a64 } from './checksum.js';
 import { checkGraph, type Connection, type GraphEdge, type GraphNode } from './graph.js';
 import type { CompileContext, CompiledNode, CompiledPlaybook } from './ir.js';
-import { FIXED_HANDLES, handlesOf, PlaybookNode } from './nodes.js';
+import { FIXED_HANDLES, handlesOf, OPTIONAL_HANDLES, PlaybookNode } from './nodes.js';
 import { EnrollmentPolicy, ExitCriterion, PlaybookDefinition } from './schema.js';
 import { schemaIssues, valueAt } from './schema-issues.js';
 import { checkSemantics } from './semantic-checks.js';
@@ -48,6 +48,10 @@ function graphNodesOf(input: unknown): GraphNode[] {
         type: typeof type === 'string' ? type : undefined,
         name: typeof label === 'string' && label.trim() ? label : id,
         handles: parsed.success ? handlesOf(parsed.data) : fixed,
+        optionalHandles:
+          typeof type === 'string' && Object.prototype.hasOwnProperty.call(OPTIONAL_HANDLES, type)
+            ? OPTIONAL_HANDLES[type as keyof typeof OPTIONAL_HANDLES]
+            : undefined,
       },
     ];
   });

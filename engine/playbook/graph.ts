@@ -11,6 +11,8 @@ export interface GraphNode {
   name: string;
   /** Undefined when the step is too broken to know its outcomes; its handle checks are skipped. */
   handles: readonly string[] | undefined;
+  /** Outcomes that may be left unconnected (an email's `failed`): unconnected, the run goes on by `out`. */
+  optionalHandles?: readonly string[];
 }
 
 export interface GraphEdge {
@@ -121,7 +123,7 @@ export function checkGraph(nodes: readonly GraphNode[], edges: readonly GraphEdg
         path: at,
         code: 'duplicate_connection',
         message:
-          source.handles.length === 1
+          source.handles.length === 1 && handle === source.handles[0]
             ? `'${source.name}' has more than one next step; use a split or a branch to go several ways`
             : `'${source.name}' has more than one connection from its '${handle}' outcome; each outcome leads to one step`,
       });
@@ -180,7 +182,7 @@ function resolveHandle(
   at: string,
   issues: Issue[],
 ): string | undefined {
-  const handles = source.handles ?? [];
+  const handles = [...(source.handles ?? []), ...(source.optionalHandles ?? [])];
   if (handles.length === 0) {
     issues.push({
       nodeId: source.id,
@@ -191,7 +193,7 @@ function resolveHandle(
     return undefined;
   }
   if (sourceHandle === undefined || sourceHandle === null) {
-    if (handles.length === 1) return handles[0];
+    if (source.handles?.length === 1) return source.handles[0];
     issues.push({
       nodeId: source.id,
       path: `${at}.sourceHandle`,

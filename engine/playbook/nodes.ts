@@ -185,5 +185,18 @@ export function handlesOf(node: PlaybookNode): string[] {
   }
 }
 
+/** The outcome a step that reaches outside leaves by when delivery fails for good (a bounced email, a 4xx). */
+export const FAILED_HANDLE = 'failed';
+
+/**
+ * Outcomes a playbook may connect but need not: left unconnected, a failed delivery is recorded on the run and
+ * the run goes on by `out`, so a playbook drawn without failure routes still runs to its end.
+ */
+export const OPTIONAL_HANDLES: Readonly<Partial<Record<NodeType, readonly string[]>>> = {
+  email: [FAILED_HANDLE],
+  webhook: [FAILED_HANDLE],
+  notify: [FAILED_HANDLE],
+};
+
 /** Steps that make an account wait for time or a person, so a loop through them cannot spin. */
 export const WAITING_NODE_TYPES: readonly NodeType[] = ['wait', 'waitForEvent', 'approval'];

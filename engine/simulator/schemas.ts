@@ -13,6 +13,12 @@ export const ScriptedApproval = z.object({
   afterHours: z.number().min(0).optional(),
 });
 
+export const ScriptedFailure = z.object({
+  nodeId: z.string().min(1),
+  status: z.enum(['failed', 'skipped']).default('failed'),
+  detail: z.string().max(500).default('simulated delivery failure'),
+});
+
 export const SimulationRequest = z
   .object({
     account: EnrollmentAccount.default({ id: 'sample-account', timeZone: 'UTC', fields: {} }),
@@ -22,6 +28,11 @@ export const SimulationRequest = z
       .meta({ description: 'When the simulated enrollment happens; default now.' }),
     events: z.array(ScriptedEvent).max(500).default([]),
     approvals: z.array(ScriptedApproval).max(100).default([]),
+    failures: z
+      .array(ScriptedFailure)
+      .max(100)
+      .default([])
+      .meta({ description: 'Deliveries (email, webhook, notify) to preview as failed or skipped, e.g. a bounce.' }),
   })
   .meta({ id: 'SimulationRequest' });
 export type SimulationRequest = z.infer<typeof SimulationRequest>;

@@ -17,11 +17,19 @@ export interface ScriptedApproval {
   afterHours?: number;
 }
 
+/** A delivery the preview treats as failed for good (a bounce) or skipped (every recipient unsubscribed). */
+export interface ScriptedFailure {
+  nodeId: string;
+  status: 'failed' | 'skipped';
+  detail: string;
+}
+
 export interface SimulationInput extends RunInput {
   /** When the simulated enrollment happens (ISO). */
   startAt: string;
   events?: ScriptedEvent[];
   approvals?: ScriptedApproval[];
+  failures?: ScriptedFailure[];
 }
 
 /**
@@ -47,7 +55,10 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
     async sleepUntil(at) {
       clock = Math.max(clock, at);
     },
-    async perform() {},
+    async perform(effect) {
+      const failure = input.failures?.find((f) => f.nodeId === effect.nodeId);
+      return failure ? { status: failure.status, detail: failure.detail } : undefined;
+    },
     async awaitEvent(request, accountFields) {
       const match = events.find(
         (e) =>

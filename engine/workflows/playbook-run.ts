@@ -108,7 +108,7 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     },
     async perform(effect) {
       const { workflowId, runId } = workflowInfo();
-      await performEffect({ workflowId, runId, effect });
+      return performEffect({ workflowId, runId, effect });
     },
     async awaitEvent(request, accountFields) {
       const since = Date.now();

@@ -117,3 +117,66 @@ describe('splitBucket', () => {
     expect(buckets.size).toBeGreaterThan(80);
   });
 });
+
+describe('a delivery that fails for good', () => {
+  // The welcome bounces. Connected, its `failed` outcome routes to a CSM task; unconnected, the run goes on.
+  const withFailureRoute = {
+    ...miniOnboarding,
+    nodes: [
+      ...miniOnboarding.nodes,
+      {
+        id: 'bounced',
+        type: 'task' as const,
+        label: 'Fix the address',
+        config: {
+          assignee: 'ownerCsm' as const,
+          kind: 'other' as const,
+          title: 'The welcome email bounced: get a working address',
+          dueIn: { amount: 1, unit: 'days' as const },
+        },
+      },
+    ],
+    edges: [
+      ...miniOnboarding.edges,
+      { id: 'f1', source: 'welcome', sourceHandle: 'failed', target: 'bounced' },
+      { id: 'f2', source: 'bounced', target: 'done' },
+    ],
+  };
+  const bounce = [{ nodeId: 'welcome', status: 'failed' as const, detail: 'ana@acme.example: 550 mailbox unavailable' }];
+
+  it('takes the failed route when the playbook draws one, and says why', async () => {
+    const result = compilePlaybook(withFailureRoute);
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    const { timeline } = await simulate({
+      playbook: result.playbook,
+      account: account('tech-touch'),
+      startAt: enrolled,
+      failures: bounce,
+    });
+    expect(brief(timeline)).toEqual(['0:start:enrolled', '0:welcome:email', '0:bounced:task', '0:done:end']);
+    expect(timeline[1]).toMatchObject({
+      summary: 'Email "Welcome" (welcome) to primaryContact: failed',
+      why: 'ana@acme.example: 550 mailbox unavailable',
+    });
+  });
+
+  it('goes on by the usual path when the failed outcome is not connected', async () => {
+    const { timeline } = await simulate({
+      playbook: compiled(),
+      account: account('tech-touch'),
+      startAt: enrolled,
+      failures: bounce,
+    });
+    expect(brief(timeline).slice(0, 3)).toEqual(['0:start:enrolled', '0:welcome:email', '0:wait4:wait']);
+    expect(timeline[1]!.summary).toContain(': failed');
+  });
+
+  it('refuses a failed outcome on a step that has none', () => {
+    const result = compilePlaybook({
+      ...withFailureRoute,
+      edges: [...withFailureRoute.edges, { id: 'f3', source: 'wait4', sourceHandle: 'failed', target: 'done' }],
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues.map((i) => `${i.nodeId}:${i.code}`)).toContain('wait4:unknown_handle');
+  });
+});

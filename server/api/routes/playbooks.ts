@@ -184,6 +184,7 @@ export const playbookRoutes = (ctx: AppContext) => {
           startAt: body.startAt ?? new Date().toISOString(),
           events: body.events,
           approvals: body.approvals,
+          failures: body.failures,
         });
       },
     }),

@@ -8,16 +8,9 @@ import {
   fitSendWindow,
   type SendWindowHours,
 } from '../time/calendar.js';
+import { ExitRequested, type RunExit } from './exit.js';
 import { splitBucket } from './split-bucket.js';
-import type {
-  Driver,
-  Effect,
-  RunInput,
-  RunResult,
-  RunSettings,
-  TimelineEntry,
-  TimelineKind,
-} from './types.js';
+import type { Driver, Effect, RunInput, RunResult, RunSettings, TimelineEntry, TimelineKind } from './types.js';
 import { waitUntil } from './wait-until.js';
 
 const DAY_MS = 86_400_000;
@@ -70,13 +63,22 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       record(node, 'end', 'Run stopped', `more than ${MAX_STEPS} steps: the playbook loops without end`);
       return { timeline, endedAt: iso(clock), endNodeId: node.id };
     }
+    const pending = driver.pendingExit?.();
+    if (pending) return exitAt(node, pending.exit, pending.at);
     driver.onStep?.(node.id);
-    const handle = await execute(node);
+    let handle: string | undefined;
+    try {
+      handle = await execute(node);
+    } catch (error) {
+      if (error instanceof ExitRequested) return exitAt(node, error.exit, error.at);
+      throw error;
+    }
     if (handle === undefined) return { timeline, endedAt: iso(clock), endNodeId: node.id };
     const next = playbook.next[node.id]?.[handle];
     if (!next) throw new Error(`step ${node.id} of playbook ${playbook.key} has no connection for '${handle}'`);
     nodeId = next;
-    if (driver.shouldPause?.()) {
+    // An exit that is already due is taken at the next step, not carried into a continued run.
+    if (!driver.pendingExit?.() && driver.shouldPause?.()) {
       const checkpoint = {
         nodeId,
         enrolledAt,
@@ -90,14 +92,35 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     }
   }
 
+  /** Ends the run where it stands: the goal the exit records, if any, then the exit itself. */
+  function exitAt(node: CompiledNode, exit: RunExit, at: number): RunResult {
+    clock = Math.max(clock, at);
+    if (exit.goal)
+      record(node, 'goal', `Goal reached: ${exit.goal}`, `${sinceEnrollment(clock - enrolledAt)} after enrollment`);
+    record(node, 'exit', `Exited: ${exit.label}`, exit.reason);
+    return { timeline, endedAt: iso(clock), endNodeId: node.id, exited: exit };
+  }
+
   /** Runs one step and answers the outcome (handle) it leaves by; undefined ends the run. */
   async function execute(node: CompiledNode): Promise<string | undefined> {
     const now = () => iso(clock);
-    /** Answers true when an operator skipped the wait. */
-    const sleepUntil = async (at: number): Promise<boolean> => {
+    /**
+     * Answers 'skipped' when an operator skipped the wait and 'changed' when the account's fields changed first
+     * (they are applied here, so the caller can re-plan); otherwise the wait ran to its end.
+     */
+    const sleepUntil = async (at: number): Promise<'ended' | 'skipped' | 'changed'> => {
       const ended = await driver.sleepUntil(at);
-      clock = Math.max(clock, ended ? ended.skippedAt : at);
-      return Boolean(ended);
+      if (!ended) {
+        clock = Math.max(clock, at);
+        return 'ended';
+      }
+      if ('skippedAt' in ended) {
+        clock = Math.max(clock, ended.skippedAt);
+        return 'skipped';
+      }
+      clock = Math.max(clock, ended.changedAt);
+      Object.assign(account.fields, ended.fields);
+      return 'changed';
     };
     /**
      * Asks the driver for an effect that reaches outside and records what became of it. A failure for good leaves
@@ -122,11 +145,20 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         );
         return 'out';
       case 'wait': {
-        const until = waitUntil(node.config, now(), account, settings);
+        // Planned from when the step began, so a change of fields re-plans a date wait (a moved renewal date)
+        // and leaves a plain duration where it was.
+        const began = now();
+        let until = waitUntil(node.config, began, account, settings);
         record(node, 'wait', `${node.label}: until ${until.at}`, until.why);
-        if (await sleepUntil(Date.parse(until.at)))
-          record(node, 'wait', `${node.label}: skipped`, 'an operator skipped the wait');
-        return 'out';
+        for (;;) {
+          const ended = await sleepUntil(Date.parse(until.at));
+          if (ended === 'skipped') record(node, 'wait', `${node.label}: skipped`, 'an operator skipped the wait');
+          if (ended !== 'changed') return 'out';
+          const replanned = waitUntil(node.config, began, account, settings);
+          if (replanned.at === until.at) continue;
+          until = replanned;
+          record(node, 'wait', `${node.label}: re-planned to ${until.at}`, `the account changed; ${until.why}`);
+        }
       }
       case 'email': {
         const window = sendWindowOf(node.config.sendWindow, settings);
@@ -134,9 +166,10 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         if (window) {
           const fit = fitSendWindow(now(), account.timeZone, window, settings.calendar);
           if (fit.why) {
-            why = (await sleepUntil(Date.parse(fit.at)))
-              ? 'sent early: an operator skipped the wait for the send window'
-              : fit.why;
+            // A change of fields while waiting for the window (a new risk level) does not move the window.
+            let ended = await sleepUntil(Date.parse(fit.at));
+            while (ended === 'changed' && clock < Date.parse(fit.at)) ended = await sleepUntil(Date.parse(fit.at));
+            why = ended === 'skipped' ? 'sent early: an operator skipped the wait for the send window' : fit.why;
           }
         }
         return deliver(
@@ -256,7 +289,12 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         );
       case 'goal':
         await driver.perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
-        record(node, 'goal', `Goal reached: ${node.config.name}`);
+        record(
+          node,
+          'goal',
+          `Goal reached: ${node.config.name}`,
+          `${sinceEnrollment(clock - enrolledAt)} after enrollment`,
+        );
         return 'out';
       case 'end':
         record(node, 'end', node.label);
@@ -267,6 +305,14 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       }
     }
   }
+}
+
+/** "3 days 4 hours": how long after enrollment a goal was reached (time to first value). */
+function sinceEnrollment(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000);
+  const [days, rest] = [Math.floor(hours / 24), hours % 24];
+  const parts = [days ? `${days} day${days === 1 ? '' : 's'}` : '', rest ? `${rest} hour${rest === 1 ? '' : 's'}` : ''];
+  return parts.filter(Boolean).join(' ') || 'less than an hour';
 }
 
 function sendWindowOf(window: SendWindow, settings: RunSettings): SendWindowHours | undefined {

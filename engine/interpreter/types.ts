@@ -1,6 +1,7 @@
 import type { Condition } from '../playbook/conditions.js';
 import type { CompiledPlaybook } from '../playbook/ir.js';
 import type { BusinessCalendar, SendWindowHours } from '../time/calendar.js';
+import type { RunExit } from './exit.js';
 
 // Types only: this file is imported by workflow code, which must not allocate schemas at module scope.
 
@@ -111,7 +112,8 @@ export type TimelineKind =
   | 'webhook'
   | 'notify'
   | 'goal'
-  | 'end';
+  | 'end'
+  | 'exit';
 
 /** One line of a run's story: what happened (or will, in a simulation), when, at which step, and why then. */
 export interface TimelineEntry {
@@ -131,8 +133,12 @@ export interface TimelineEntry {
 export interface Driver {
   /** Epoch ms; read once, when the run starts. From then on the interpreter keeps its own clock (see runPlaybook). */
   now(): number;
-  /** Waits until `at`; answers the instant the wait ended instead when an operator skipped it. */
-  sleepUntil(at: number): Promise<{ skippedAt: number } | void>;
+  /**
+   * Waits until `at`. Answers early with `skippedAt` when an operator skipped the wait, or with `changedAt` and the
+   * account's new fields when they changed (a moved renewal date re-plans the wait). Throws `ExitRequested` when
+   * the run must exit.
+   */
+  sleepUntil(at: number): Promise<WaitEnd>;
   /** Performs a side effect; no answer (as from runs recorded before outcomes existed) means it was done. */
   perform(effect: Effect): Promise<EffectOutcome | void>;
   /** The event's data and when it arrived; `skippedAt` when an operator stopped the wait; undefined when `until` passed first. */
@@ -146,14 +152,20 @@ export interface Driver {
   onStep?(nodeId: string): void;
   /** Called as each timeline entry is made (queries, progress). */
   onEntry?(entry: TimelineEntry): void;
+  /** Asked between steps: an exit that arrived while an effect ran ends the run before its next step. */
+  pendingExit?(): { exit: RunExit; at: number } | undefined;
   /** Asked between steps: true makes runPlaybook stop there and answer a checkpoint to continue from. */
   shouldPause?(): boolean;
 }
+
+export type WaitEnd = { skippedAt: number } | { changedAt: number; fields: Record<string, unknown> } | void;
 
 export interface RunResult {
   timeline: TimelineEntry[];
   endedAt: string;
   endNodeId: string;
+  /** Set when the run ended early by an exit criterion, a superseding run or an operator. */
+  exited?: RunExit;
   /** Set when the driver asked to pause: the run goes on from here (continue-as-new). */
   checkpoint?: RunCheckpoint;
 }

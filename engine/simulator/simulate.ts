@@ -1,4 +1,5 @@
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
+import { ExitRequested, matchExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
 import type { ApprovalOutcome, Driver, RunInput, RunResult } from '../interpreter/types.js';
 
@@ -24,12 +25,20 @@ export interface ScriptedFailure {
   detail: string;
 }
 
+/** A change to the account's fields while it runs: a moved renewal date, a new risk level. */
+export interface ScriptedChange {
+  at?: string;
+  afterHours?: number;
+  fields: Record<string, unknown>;
+}
+
 export interface SimulationInput extends RunInput {
   /** When the simulated enrollment happens (ISO). */
   startAt: string;
   events?: ScriptedEvent[];
   approvals?: ScriptedApproval[];
   failures?: ScriptedFailure[];
+  changes?: ScriptedChange[];
 }
 
 /**
@@ -49,10 +58,55 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
     .sort((a, b) => a.time - b.time || a.index - b.index);
   const consumed = new Set<number>();
   const approvals = [...(input.approvals ?? [])];
+  const changes = (input.changes ?? [])
+    .map((c, index) => ({
+      ...c,
+      index,
+      time: c.at !== undefined ? Date.parse(c.at) : start + (c.afterHours ?? 0) * 3_600_000,
+    }))
+    .sort((a, b) => a.time - b.time || a.index - b.index);
+  const applied = new Set<number>();
+  // The account as the run's exit criteria see it: what it started with plus every change applied so far.
+  const fields: Record<string, unknown> = { ...(input.resume?.fields ?? input.account.fields) };
+  const exitCriteria = input.playbook.exit ?? [];
+
+  /**
+   * What would interrupt a wait that ends at `until`, as the Temporal run sees it: the first scripted change of
+   * fields, or the first event that meets an exit criterion (which is then spent, as a signal would be).
+   */
+  const interruption = (until: number) => {
+    const change = changes.find((c) => !applied.has(c.index) && c.time <= until);
+    const exitEvent = events.find(
+      (e) =>
+        !consumed.has(e.index) &&
+        e.time >= clock &&
+        e.time <= until &&
+        matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields }) !== undefined,
+    );
+    if (change && (!exitEvent || change.time <= exitEvent.time)) {
+      applied.add(change.index);
+      Object.assign(fields, change.fields);
+      const at = Math.max(clock, change.time);
+      const exit = matchExit(exitCriteria, { fields });
+      if (exit) throw new ExitRequested(exit, at);
+      return { changedAt: at, fields: change.fields };
+    }
+    if (exitEvent) {
+      consumed.add(exitEvent.index);
+      const exit = matchExit(exitCriteria, { event: { name: exitEvent.event, data: exitEvent.data ?? {} }, fields })!;
+      throw new ExitRequested(exit, exitEvent.time);
+    }
+    return undefined;
+  };
 
   const driver: Driver = {
     now: () => clock,
     async sleepUntil(at) {
+      const interrupted = interruption(at);
+      if (interrupted) {
+        clock = Math.max(clock, interrupted.changedAt);
+        return interrupted;
+      }
       clock = Math.max(clock, at);
     },
     async perform(effect) {
@@ -68,6 +122,7 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
           e.time <= request.until &&
           (!request.filter || evaluateCondition(request.filter, { account: accountFields, event: e.data ?? {} })),
       );
+      exitBefore(match?.time ?? request.until);
       if (!match) {
         clock = request.until;
         return undefined;
@@ -80,6 +135,7 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       const index = approvals.findIndex((a) => a.nodeId === request.nodeId);
       const scripted = index >= 0 ? approvals.splice(index, 1)[0] : undefined;
       const decidedAt = scripted ? clock + (scripted.afterHours ?? 1) * 3_600_000 : Infinity;
+      exitBefore(Math.min(decidedAt, request.until));
       if (!scripted || decidedAt > request.until) {
         clock = request.until;
         return { outcome: 'timeout', at: clock };
@@ -88,5 +144,38 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       return { outcome: scripted.decision, at: decidedAt };
     },
   };
+
+  /**
+   * While waiting for an event or a person, an exit still ends the run; a mere change of fields waits for the
+   * next timer to be applied (as in the Temporal run, where only timers re-plan).
+   */
+  function exitBefore(until: number) {
+    const exitEvent = events.find(
+      (e) =>
+        !consumed.has(e.index) &&
+        e.time >= clock &&
+        e.time <= until &&
+        matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields }) !== undefined,
+    );
+    const exitChange = changes.find(
+      (c) =>
+        !applied.has(c.index) && c.time <= until && matchExit(exitCriteria, { fields: { ...fields, ...c.fields } }),
+    );
+    if (exitChange && (!exitEvent || exitChange.time <= exitEvent.time)) {
+      for (const c of changes)
+        if (!applied.has(c.index) && c.time <= exitChange.time) {
+          applied.add(c.index);
+          Object.assign(fields, c.fields);
+        }
+      throw new ExitRequested(matchExit(exitCriteria, { fields })!, Math.max(clock, exitChange.time));
+    }
+    if (exitEvent) {
+      consumed.add(exitEvent.index);
+      throw new ExitRequested(
+        matchExit(exitCriteria, { event: { name: exitEvent.event, data: exitEvent.data ?? {} }, fields })!,
+        exitEvent.time,
+      );
+    }
+  }
   return runPlaybook(input, driver);
 }

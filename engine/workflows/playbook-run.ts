@@ -9,12 +9,15 @@ import {
 } from '@temporalio/workflow';
 import type { PlaybookActivities } from '../activity-contracts.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
+import { ExitRequested, matchExit, type RunExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
 import { nodeAttribute, playbookKeyAttribute, statusAttribute, type RunStatus } from '../search-attributes.js';
 import type { Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
 import {
   accountEventSignal,
+  accountFieldsSignal,
   decideApprovalUpdate,
+  exitRunSignal,
   positionQuery,
   skipWaitUpdate,
   timelineQuery,
@@ -43,7 +46,31 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   const approval: { decision?: ApprovalDecision; at?: number } = {};
   const skip: { requested: boolean; at?: number } = { requested: false };
 
-  setHandler(accountEventSignal, (message) => void inbox.push({ message, at: Date.now() }));
+  // The account as this run's exit criteria see it; kept current by the account's workflow.
+  const fields: Record<string, unknown> = { ...(input.resume?.fields ?? input.account.fields) };
+  const exiting: { exit?: RunExit; at?: number } = {};
+  const changed: { fields?: Record<string, unknown>; at?: number } = {};
+  const exitWith = (exit: RunExit | undefined) => {
+    if (!exit || exiting.exit) return;
+    exiting.exit = exit;
+    exiting.at = Date.now();
+  };
+  const exitNow = () => {
+    if (exiting.exit) throw new ExitRequested(exiting.exit, exiting.at ?? Date.now());
+  };
+  setHandler(accountEventSignal, (message) => {
+    inbox.push({ message, at: Date.now() });
+    exitWith(
+      matchExit(input.playbook.exit ?? [], { event: { name: message.event, data: message.data ?? {} }, fields }),
+    );
+  });
+  setHandler(accountFieldsSignal, (message) => {
+    Object.assign(fields, message.fields);
+    changed.fields = { ...changed.fields, ...message.fields };
+    changed.at ??= Date.now();
+    exitWith(matchExit(input.playbook.exit ?? [], { fields }));
+  });
+  setHandler(exitRunSignal, (message) => exitWith({ label: message.label, reason: message.reason }));
   setHandler(positionQuery, () => position);
   setHandler(timelineQuery, () => timeline);
   setHandler(
@@ -96,15 +123,27 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   const driver: Driver = {
     now: () => Date.now(),
     async sleepUntil(at) {
+      exitNow();
+      const takeChange = () => {
+        const change = { changedAt: changed.at ?? Date.now(), fields: changed.fields ?? {} };
+        changed.fields = changed.at = undefined;
+        return change;
+      };
+      if (changed.fields) return takeChange();
       const remaining = at - Date.now();
       if (remaining <= 0) return;
       position.waiting = { kind: 'timer', until: iso(at), detail: 'wait' };
       publish('waiting-timer');
       skip.requested = false;
-      const skipped = await condition(() => skip.requested, remaining);
+      const woken = await condition(
+        () => skip.requested || changed.fields !== undefined || exiting.exit !== undefined,
+        remaining,
+      );
       position.waiting = undefined;
+      exitNow();
       publish('running');
-      return skipped ? { skippedAt: skip.at ?? Date.now() } : undefined;
+      if (!woken) return;
+      return skip.requested ? { skippedAt: skip.at ?? Date.now() } : takeChange();
     },
     async perform(effect) {
       const { workflowId, runId } = workflowInfo();
@@ -123,8 +162,10 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
               evaluateCondition(request.filter, { account: accountFields, event: message.data ?? {} })),
         );
       skip.requested = false;
-      await waitUntil(request.until, () => matching() !== undefined || skip.requested);
+      exitNow();
+      await waitUntil(request.until, () => matching() !== undefined || skip.requested || exiting.exit !== undefined);
       position.waiting = undefined;
+      exitNow();
       const found = matching();
       if (!found) return skip.requested ? { skippedAt: skip.at ?? Date.now() } : undefined;
       inbox.splice(inbox.indexOf(found), 1);
@@ -134,12 +175,20 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       approval.decision = undefined;
       position.waiting = { kind: 'approval', until: iso(request.until), detail: request.title };
       publish('waiting-approval');
-      const decided = await waitUntil(request.until, () => approval.decision !== undefined);
+      exitNow();
+      const decided = await waitUntil(
+        request.until,
+        () => approval.decision !== undefined || exiting.exit !== undefined,
+      );
       position.waiting = undefined;
+      exitNow();
       const made = approval.decision as ApprovalDecision | undefined;
       return decided && made
         ? { outcome: made.decision, at: approval.at ?? Date.now() }
         : { outcome: 'timeout', at: request.until };
+    },
+    pendingExit() {
+      return exiting.exit ? { exit: exiting.exit, at: exiting.at ?? Date.now() } : undefined;
     },
     onStep(nodeId) {
       position.nodeId = nodeId;
@@ -158,8 +207,10 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   if (result.checkpoint) {
     // A long run (a year of renewal cadence) starts a fresh history from the step it reached, same IR, same clock.
     await condition(allHandlersFinished);
-    return continueAsNew<typeof playbookRunWorkflow>({ ...input, resume: result.checkpoint });
+    // A change of fields that arrived after the last wait travels with the run rather than being lost.
+    const resume = { ...result.checkpoint, fields: { ...result.checkpoint.fields, ...changed.fields } };
+    return continueAsNew<typeof playbookRunWorkflow>({ ...input, resume });
   }
-  publish('completed');
+  publish(result.exited ? 'exited' : 'completed');
   return result;
 }

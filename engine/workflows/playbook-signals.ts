@@ -9,6 +9,19 @@ export interface AccountEventMessage {
 }
 export const accountEventSignal = defineSignal<[AccountEventMessage]>('accountEvent');
 
+/** The account's fields that changed (a new risk level, a moved renewal date), sent by the account's workflow. */
+export interface AccountFieldsMessage {
+  fields: Record<string, unknown>;
+}
+export const accountFieldsSignal = defineSignal<[AccountFieldsMessage]>('accountFields');
+
+/** Ends the run where it stands, e.g. superseded by a rescue of a higher level, or by an operator. */
+export interface ExitRunMessage {
+  label: string;
+  reason: string;
+}
+export const exitRunSignal = defineSignal<[ExitRunMessage]>('exitRun');
+
 export interface ApprovalDecision {
   nodeId: string;
   decision: 'approved' | 'rejected';

@@ -129,7 +129,11 @@ function summary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
     version: sa.get(versionAttribute) ?? null,
     account: sa.get(accountAttribute) ?? null,
     node: sa.get(nodeAttribute) ?? null,
-    status: info.status.name === 'RUNNING' ? (sa.get(statusAttribute) ?? 'running') : info.status.name.toLowerCase(),
+    // A run that ended by an exit criterion completed as far as Temporal knows; its own status says it exited.
+    status:
+      info.status.name === 'RUNNING' || sa.get(statusAttribute) === 'exited'
+        ? (sa.get(statusAttribute) ?? 'running')
+        : info.status.name.toLowerCase(),
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,
   };

@@ -7,7 +7,12 @@ import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { simulate, type SimulationInput } from '../../engine/simulator/simulate.js';
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
-import { accountEventSignal, decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
+import {
+  accountEventSignal,
+  accountFieldsSignal,
+  decideApprovalUpdate,
+  positionQuery,
+} from '../../engine/workflows/playbook-signals.js';
 import { recordHistory } from '../support/histories.js';
 import { everyStepType, miniOnboarding } from '../support/sample-playbooks.js';
 import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
@@ -18,6 +23,7 @@ let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
 const performed: Effect[] = [];
+const bouncing = new Set<string>();
 
 beforeAll(async () => {
   env = await startTimeSkipping();
@@ -25,6 +31,10 @@ beforeAll(async () => {
   const activities: PlaybookActivities = {
     async performEffect({ effect }) {
       performed.push(effect);
+      // Accounts named "bounce-…" have an address that bounces: the real email activity answers so.
+      if (effect.kind === 'email' && effect.nodeId === 'welcome' && bouncing.has(effect.label)) {
+        return { status: 'failed', detail: 'ana@acme.example: 550 mailbox unavailable' };
+      }
     },
   };
   worker = await Worker.create({
@@ -208,5 +218,119 @@ describe('playbookRunWorkflow and simulate', () => {
     expect(first.events?.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
     const latest = await handle.describe();
     expect(latest.runId).not.toBe(handle.firstExecutionRunId);
+  });
+
+  it('tell the same timeline when an exit event ends the run while it waits, recording the goal', async () => {
+    const base = input('tech-touch');
+    const runInput: RunInput = {
+      ...base,
+      playbook: {
+        ...base.playbook,
+        exit: [
+          { kind: 'event', label: 'First value reached', event: 'first_value', goal: { name: 'time to first value' } },
+        ],
+      },
+    };
+    const handle = await startRun('two-drivers-exit', runInput);
+    await env.sleep('2 days');
+    await handle.signal(accountEventSignal, { event: 'first_value', data: {} });
+    const result = await handle.result();
+    expect(result.timeline.slice(-2).map((e) => e.summary)).toEqual([
+      'Goal reached: time to first value',
+      'Exited: First value reached',
+    ]);
+    expect(result.timeline.at(-2)!.why).toMatch(/^2 days/);
+    expect(result.exited?.label).toBe('First value reached');
+    const exitedAt = result.timeline.at(-1)!.at;
+    await expectSameAsSimulation(result, runInput, { events: [{ event: 'first_value', at: exitedAt }] });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+  });
+
+  it('tell the same timeline when the renewal date moves while the run waits for it (re-planned wait)', async () => {
+    const renewal = compilePlaybook({
+      schemaVersion: 1,
+      key: 'mini-renewal',
+      name: 'Mini renewal',
+      triggers: [{ type: 'manual' }],
+      enrollment: { mode: 'oneAtATime' },
+      nodes: [
+        { id: 'start', type: 'trigger', label: 'Renewal ahead', config: {} },
+        {
+          id: 'wait90',
+          type: 'wait',
+          label: '90 days before renewal',
+          config: { kind: 'untilDate', field: 'renewalDate', offsetDays: -90, atTime: '09:00' },
+        },
+        {
+          id: 'qbr',
+          type: 'task',
+          label: 'QBR',
+          config: {
+            assignee: 'ownerCsm',
+            kind: 'meeting',
+            title: 'Invite to the QBR',
+            dueIn: { amount: 3, unit: 'businessDays' },
+          },
+        },
+        { id: 'done', type: 'end', label: 'Done', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'wait90' },
+        { id: 'e2', source: 'wait90', target: 'qbr' },
+        { id: 'e3', source: 'qbr', target: 'done' },
+      ],
+    });
+    if (!renewal.ok) throw new Error(JSON.stringify(renewal.issues));
+    const startedAt = await env.currentTimeMs();
+    const inDays = (days: number) => new Date(startedAt + days * 86_400_000).toISOString().slice(0, 10);
+    const runInput: RunInput = {
+      playbook: { ...renewal.playbook, version: 1 },
+      account: { id: 'acct-renewal', timeZone: 'Europe/Madrid', fields: { renewalDate: inDays(120) } },
+    };
+    const handle = await startRun('two-drivers-replan', runInput);
+    await env.sleep('10 days');
+    await handle.signal(accountFieldsSignal, { fields: { renewalDate: inDays(150) } });
+    const result = await handle.result();
+    const waits = result.timeline.filter((e) => e.nodeId === 'wait90');
+    expect(waits).toHaveLength(2);
+    expect(waits[1]!.summary).toContain(`re-planned to ${inDays(60)}`);
+    const qbr = result.timeline.find((e) => e.nodeId === 'qbr')!;
+    expect(qbr.at.slice(0, 10)).toBe(inDays(60));
+    await expectSameAsSimulation(result, runInput, {
+      changes: [{ at: waits[1]!.at, fields: { renewalDate: inDays(150) } }],
+    });
+  });
+
+  it('tell the same timeline when an email bounces and the playbook routes the failure', async () => {
+    const routed = compilePlaybook({
+      ...miniOnboarding,
+      nodes: [
+        ...miniOnboarding.nodes.map((n) => (n.id === 'welcome' ? { ...n, label: 'Welcome (bounces)' } : n)),
+        {
+          id: 'fixAddress',
+          type: 'task',
+          label: 'Fix the address',
+          config: {
+            assignee: 'ownerCsm',
+            kind: 'other',
+            title: 'The welcome bounced',
+            dueIn: { amount: 1, unit: 'days' },
+          },
+        },
+      ],
+      edges: [
+        ...miniOnboarding.edges,
+        { id: 'f1', source: 'welcome', sourceHandle: 'failed', target: 'fixAddress' },
+        { id: 'f2', source: 'fixAddress', target: 'done' },
+      ],
+    });
+    if (!routed.ok) throw new Error(JSON.stringify(routed.issues));
+    bouncing.add('Welcome (bounces)');
+    const runInput: RunInput = { playbook: { ...routed.playbook, version: 1 }, account: input('tech-touch').account };
+    const result = await (await startRun('two-drivers-bounce', runInput)).result();
+    expect(result.timeline.map((e) => e.nodeId)).toEqual(['start', 'welcome', 'fixAddress', 'done']);
+    await expectSameAsSimulation(result, runInput, {
+      failures: [{ nodeId: 'welcome', status: 'failed', detail: 'ana@acme.example: 550 mailbox unavailable' }],
+    });
   });
 });

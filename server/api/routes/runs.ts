@@ -42,6 +42,7 @@ export const runRoutes = (ctx: AppContext) => [
           'waiting-event',
           'waiting-approval',
           'completed',
+          'exited',
           'failed',
           'cancelled',
           'terminated',

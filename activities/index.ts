@@ -1,5 +1,13 @@
-import type { PlaybookActivities, StayflowActivities } from '../engine/activity-contracts.js';
+import type { Client } from '@temporalio/client';
+import type {
+  AccountEntityActivities,
+  PlaybookActivities,
+  StayflowActivities,
+  SweepActivities,
+} from '../engine/activity-contracts.js';
 import type { Db } from '../server/db/database.js';
+import { accountEntityActivities } from './accounts/entity.js';
+import { sweepActivities } from './accounts/sweep.js';
 import { systemEmailActivities } from './email/system-email.js';
 import type { MailTransport } from './email/transport.js';
 import { playbookActivities } from './playbook/perform-effect.js';
@@ -8,11 +16,23 @@ export interface ActivityDeps {
   db: Db;
   transport: MailTransport;
   mailFrom: string;
+  /** The account workflows enroll accounts and message runs through the client, on this task queue. */
+  temporal: Client;
+  taskQueue: string;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */
-export function createActivities(deps: ActivityDeps): StayflowActivities & PlaybookActivities {
+export function createActivities(
+  deps: ActivityDeps,
+): StayflowActivities & PlaybookActivities & AccountEntityActivities & SweepActivities {
+  const temporal = { temporal: deps.temporal, taskQueue: deps.taskQueue };
   return {
+    ...accountEntityActivities({
+      db: deps.db,
+      temporal: deps.temporal,
+      config: { TEMPORAL_TASK_QUEUE: deps.taskQueue },
+    }),
+    ...sweepActivities({ db: deps.db, ...temporal }),
     ...systemEmailActivities({ transport: deps.transport, from: deps.mailFrom }),
     ...playbookActivities({ db: deps.db }),
   };

@@ -1,14 +1,11 @@
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import type { AccountSnapshot } from '../engine/interpreter/types.js';
+import { TimeZone } from '../engine/time/time-zone.js';
 import { jsonOption, UsageError } from './input.js';
 
 const AccountOption = z.strictObject({
   id: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
-  timeZone: z
-    .string()
-    .refine((zone) => IANAZone.isValidZone(zone), { error: 'must be an IANA time zone such as Europe/Madrid' })
-    .optional(),
+  timeZone: TimeZone.optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
 });
 

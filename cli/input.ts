@@ -11,7 +11,7 @@ export type Loaded = { ok: true; value: unknown } | { ok: false; reason: string 
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-function readReason(error: unknown): string {
+export function readReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'file not found';
   if (code === 'EISDIR') return 'is a directory, not a file';

@@ -2,8 +2,10 @@
 // Exit codes: 0 done, 1 the playbook or the server said no, 2 the command line itself is wrong.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './input.js';
+import { importCommand } from './import.js';
 import { DEFAULT_SERVER, enrollCommand, publishCommand } from './remote.js';
 import { simulateCommand } from './simulate.js';
+import { tokenCommand } from './token.js';
 import { validateCommand } from './validate.js';
 
 const USAGE = `Usage: stayflow <command> [options]
@@ -19,6 +21,12 @@ Commands:
       Save the definition as the playbook's draft on a running server and publish it as a new version.
   enroll <playbookKey> --account <json|@file> [--server <url>]
       Enroll one account ({ "id", "timeZone", "fields" }) in the published playbook.
+  import <file.csv> [--contacts] [--json] [--server <url>]
+      Create or update accounts (matched by external_id) from a CSV file — or, with --contacts, contacts
+      (matched by account_external_id and email). Rejected rows are listed by row and column; exit 1 if any.
+  token create --name <name> --scope events [--json] | token list [--json] | token revoke <id>
+      API tokens for the systems that send events, written to the server's database (DATABASE_URL, else the
+      embedded one under DATA_DIR, which needs the server stopped). The secret is printed once.
 
 Options:
   --server <url>   The Stayflow server (default: $STAYFLOW_URL, else ${DEFAULT_SERVER}).
@@ -28,7 +36,9 @@ Examples:
   stayflow validate playbooks/*.json
   stayflow simulate playbooks/examples/welcome-and-checkin.json --account '{"fields":{"segment":"high-touch"}}'
   stayflow publish playbooks/examples/welcome-and-checkin.json
-  stayflow enroll welcome-and-checkin --account @acme.json`;
+  stayflow enroll welcome-and-checkin --account @acme.json
+  stayflow import accounts.csv && stayflow import contacts.csv --contacts
+  stayflow token create --name "product analytics" --scope events`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help = { help: { type: 'boolean', short: 'h' } } satisfies Options;
@@ -89,6 +99,27 @@ async function run(argv: string[]): Promise<number> {
       const { values, positionals } = parse(rest, { ...help, ...server, account: { type: 'string' } });
       if (values.help) break;
       return enrollCommand(one(positionals, 'playbook key', 'enroll'), values);
+    }
+    case 'import': {
+      const { values, positionals } = parse(rest, {
+        ...help,
+        ...server,
+        contacts: { type: 'boolean' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) break;
+      return importCommand(one(positionals, 'CSV file', 'import'), values);
+    }
+    case 'token': {
+      const { values, positionals } = parse(rest, {
+        ...help,
+        name: { type: 'string' },
+        scope: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+      });
+      if (values.help) break;
+      const [action, ...args] = positionals;
+      return tokenCommand(action, args, values);
     }
     default:
       console.error(`stayflow: unknown command '${command}'\n\n${USAGE}`);

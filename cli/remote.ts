@@ -38,18 +38,29 @@ interface Answer {
   body: unknown;
 }
 
-async function call(server: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
+function call(server: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
+  return send(server, method, path, { contentType: 'application/json', body: JSON.stringify(body) });
+}
+
+/** A request with a body of any type (a CSV file); the answer is parsed as JSON when it is JSON. */
+export async function send(
+  server: string,
+  method: 'POST' | 'PUT',
+  path: string,
+  request: { contentType: string; body: string; timeoutMs?: number },
+): Promise<Answer> {
+  const timeoutMs = request.timeoutMs ?? TIMEOUT_MS;
   let response: Response;
   try {
     response = await fetch(`${server}${path}`, {
       method,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: { 'content-type': request.contentType, accept: 'application/json' },
+      body: request.body,
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     if (error instanceof DOMException && error.name === 'TimeoutError') {
-      throw new RemoteFailure(`Stayflow at ${server} did not answer within ${TIMEOUT_MS / 1000} s`);
+      throw new RemoteFailure(`Stayflow at ${server} did not answer within ${timeoutMs / 1000} s`);
     }
     throw new RemoteFailure(`cannot reach Stayflow at ${server} (is \`npm start\` running?)`);
   }
@@ -68,7 +79,7 @@ function field(value: unknown, key: string): unknown {
 }
 
 /** Turns a non-2xx answer into a RemoteFailure carrying the server's message and issues. */
-function failure(what: string, answer: Answer): RemoteFailure {
+export function failure(what: string, answer: Answer): RemoteFailure {
   const error = field(answer.body, 'error');
   const message = field(error, 'message');
   const issues = field(error, 'issues');
@@ -78,12 +89,11 @@ function failure(what: string, answer: Answer): RemoteFailure {
   );
 }
 
-const ok = (answer: Answer) => answer.status >= 200 && answer.status < 300;
+export const ok = (answer: Answer) => answer.status >= 200 && answer.status < 300;
 
-async function reportFailures(prefix: string, action: () => Promise<void>): Promise<number> {
+export async function reportFailures(prefix: string, action: () => Promise<number | void>): Promise<number> {
   try {
-    await action();
-    return 0;
+    return (await action()) ?? 0;
   } catch (error) {
     if (!(error instanceof RemoteFailure)) throw error;
     console.error(`stayflow: ${error.message}`);

@@ -1,4 +1,5 @@
 import type { Effect, EffectOutcome } from './interpreter/types.js';
+import type { PublishedPlaybook } from './triggers/match.js';
 
 // What workflows may ask of the outside world. The engine owns this contract; `activities/` implements it, so
 // workflow code depends on types only and never on the modules that do I/O.
@@ -22,4 +23,65 @@ export interface StayflowActivities {
 /** The playbook interpreter's side effects, one activity per step; the key (run, step) makes retries idempotent. */
 export interface PlaybookActivities {
   performEffect(request: { workflowId: string; runId: string; effect: Effect }): Promise<EffectOutcome | void>;
+}
+
+/** An account's events in the order they were recorded (`seq`, gapless per account). */
+export interface RecordedAccountEvent {
+  seq: number;
+  name: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** What became of a request to enroll an account: started, or refused with the reason a CS person reads. */
+export type EnrollmentOutcome =
+  { started: true; workflowId: string; version: number } | { started: false; reason: string };
+
+/** A run of one of the account's playbooks that is still going. */
+export interface AccountRunRef {
+  workflowId: string;
+  playbookKey: string;
+}
+
+/**
+ * The per-account entity workflow's side effects: reading the account's events, scoring it, enrolling it, and
+ * finding its runs. Each is idempotent or read-only, so a retried activity changes nothing twice.
+ */
+export interface AccountEntityActivities {
+  /** Events after `afterSeq`, oldest first; with no `afterSeq`, after the account's saved cursor. */
+  accountEventsAfter(request: {
+    accountId: string;
+    afterSeq?: number;
+    limit: number;
+  }): Promise<{ events: RecordedAccountEvent[]; afterSeq: number }>;
+  /** Saves how far the account's events have been applied, so a restarted entity does not apply them again. */
+  saveAppliedSeq(request: { accountId: string; seq: number }): Promise<void>;
+  /** Scores the account now (events roll-ups, time-based signals); answers its level before and after. */
+  rescoreAccount(request: { accountId: string; asOf: string }): Promise<{
+    from: string;
+    to: string;
+    fields: Record<string, unknown>;
+  }>;
+  /**
+   * The account's fields as conditions see them, its time zone, and the calendar date there at `asOf` (default
+   * now); undefined once the account was deleted.
+   */
+  accountFields(request: {
+    accountId: string;
+    asOf?: string;
+  }): Promise<{ timeZone: string; today: string; fields: Record<string, unknown> } | undefined>;
+  /** Every published playbook's current version, as trigger evaluation needs it. */
+  publishedPlaybooks(): Promise<PublishedPlaybook[]>;
+  enrollAccount(request: { accountId: string; playbookKey: string; reason: string }): Promise<EnrollmentOutcome>;
+  /** Runs of this account that are still going (Temporal visibility). */
+  accountRuns(request: { accountId: string }): Promise<AccountRunRef[]>;
+}
+
+/** The daily sweep's batches: each account in the batch gets the sweep message in its entity workflow. */
+export interface SweepActivities {
+  sweepAccounts(request: {
+    asOf: string;
+    after?: string;
+    limit: number;
+  }): Promise<{ swept: number; nextAfter?: string }>;
 }

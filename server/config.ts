@@ -62,6 +62,13 @@ export const Config = z.object({
     .min(0)
     .default(500)
     .describe('Workflows a worker keeps in memory (sticky cache).'),
+  SWEEP_HOUR_UTC: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(23)
+    .default(5)
+    .describe('The hour (UTC) of the daily sweep: time-based risk signals and date-relative triggers.'),
 
   DATABASE_URL: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/stayflow')
     .optional()

@@ -12,4 +12,9 @@ export interface AppContext {
   /** Where the Temporal Web UI is, for links to runs; undefined when none is known. */
   temporalUiUrl: string | undefined;
   mail: { transport: MailTransport; url: string; catching: boolean };
+  /**
+   * Called after events are committed, with the accounts they belong to (accepted or duplicate), so the engine
+   * applies them in seq order (events/store.ts eventsAfter). Unset: events are stored and wait for a reader.
+   */
+  events?: { onAccepted(accountIds: string[]): Promise<void> };
 }

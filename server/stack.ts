@@ -10,12 +10,16 @@ import { createApp } from './api/app.js';
 import type { LoadedConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
+import { installDefaultScorecard } from './health/service.js';
 import { startSmtpCatcher, type SmtpCatcher } from './mail/smtp-catcher.js';
 import { connectClient, connectWorkerConnection, temporalTarget } from './temporal/connection.js';
 import { isListening, PortInUseError, startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
 import { createWorker } from './temporal/worker.js';
+import { DAILY_SWEEP_SCHEDULE, ensureDailySweep } from './temporal/schedules.js';
+import { notifyEventsRecorded } from './accounts/entity-signals.js';
+import { installShippedTemplates } from './templates/shipped.js';
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -60,6 +64,9 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
     cleanup.push(() => database.close());
     logger.info({ database: database.location }, `database ready (${database.kind})`);
+    await installDefaultScorecard(database.db);
+    const templates = await installShippedTemplates(database.db);
+    if (templates.installed.length + templates.updated.length > 0) logger.info(templates, 'shipped email templates');
 
     let smtpCatcher: SmtpCatcher | undefined;
     let smtpUrl = config.SMTP_URL;
@@ -110,7 +117,15 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
       temporal: client,
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl,
       mail: { transport, url: smtpUrl, catching: smtpCatcher !== undefined },
+      events: {
+        onAccepted: (accountIds) =>
+          notifyEventsRecorded({ temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE }, accountIds),
+      },
     };
+    if (runsApi) {
+      const sweep = await ensureDailySweep(client, config.TEMPORAL_TASK_QUEUE, config.SWEEP_HOUR_UTC);
+      logger.info({ schedule: DAILY_SWEEP_SCHEDULE, at: `${config.SWEEP_HOUR_UTC}:00 UTC` }, `daily sweep ${sweep}`);
+    }
 
     let worker: Worker | undefined;
     if (runsWorker) {
@@ -121,7 +136,13 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: createActivities({ db: database.db, transport, mailFrom: config.MAIL_FROM }),
+        activities: createActivities({
+          db: database.db,
+          transport,
+          mailFrom: config.MAIL_FROM,
+          temporal: client,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+        }),
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         workflowBundle: opts.workflowBundle,
       });

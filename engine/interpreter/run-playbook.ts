@@ -141,7 +141,9 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           node,
           'enrolled',
           `Enrolled in ${playbook.name}`,
-          playbook.version ? `version ${playbook.version}` : 'draft (not published)',
+          [playbook.version ? `version ${playbook.version}` : 'draft (not published)', input.reason]
+            .filter(Boolean)
+            .join('; '),
         );
         return 'out';
       case 'wait': {

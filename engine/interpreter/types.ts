@@ -22,6 +22,8 @@ export interface RunInput {
   playbook: CompiledPlaybook;
   account: AccountSnapshot;
   settings?: Partial<RunSettings>;
+  /** Why the account was enrolled ("risk level entered high (was medium)"); absent for a manual enrollment. */
+  reason?: string;
   /** Where a run continues from after Temporal's continue-as-new; absent for a new enrollment. */
   resume?: RunCheckpoint;
   /** Continue as new after this many steps (tests); by default when Temporal suggests it. */

@@ -1,23 +1,12 @@
 import { z } from 'zod';
+import { TimeZone } from '../time/time-zone.js';
 import type { EnrollmentPolicy } from './schema.js';
-
-const validTimeZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** The account as a run sees it when it starts (its snapshot travels in the workflow input). */
 export const EnrollmentAccount = z
   .object({
     id: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
-    timeZone: z
-      .string()
-      .refine(validTimeZone, { error: 'must be an IANA time zone such as Europe/Madrid' })
-      .default('UTC'),
+    timeZone: TimeZone.default('UTC'),
     fields: z.record(z.string(), z.json()).default({}),
   })
   .meta({ id: 'EnrollmentAccount' });

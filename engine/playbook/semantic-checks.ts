@@ -1,4 +1,5 @@
 import type { Issue } from '../errors.js';
+import { templateVariableProblem, templateVocabulary } from '../templates/schema.js';
 import { accountField, type AccountFieldSpec, type AccountFieldVocabulary } from './account-fields.js';
 import { fieldConditionsOf, type Condition, type ConditionValue, type FieldCondition } from './conditions.js';
 import { approximateDays, describeDuration, MAX_WAIT_DAYS, type Duration } from './durations.js';
@@ -187,15 +188,16 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
         );
         return;
       }
+      const variables = templateVocabulary(checker.vocabulary);
       for (const variable of templates[node.config.template]?.variables ?? []) {
-        const field = /^account\.([A-Za-z_][A-Za-z0-9_]*)/.exec(variable)?.[1];
-        if (field && !accountField(checker.vocabulary, field)) {
+        const problem = templateVariableProblem(variables, variable);
+        if (problem) {
           report(
             checker,
             owner,
             `${at}.template`,
-            'unknown_account_field',
-            `The '${node.label}' email uses {{${variable}}} but accounts have no field '${field}'`,
+            problem.code,
+            `The '${node.label}' email uses {{${variable}}} but ${problem.reason}`,
           );
         }
       }

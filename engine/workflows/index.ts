@@ -1,3 +1,5 @@
 // Every workflow the worker registers. Workflow files import only @temporalio/workflow and pure engine code.
 export { stackCheckWorkflow } from './stack-check.js';
 export { playbookRunWorkflow } from './playbook-run.js';
+export { accountEntityWorkflow } from './account-entity.js';
+export { dailySweepWorkflow } from './daily-sweep.js';

@@ -14,6 +14,12 @@ import { outboxRoutes } from './routes/outbox.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { runRoutes } from './routes/runs.js';
 import { systemRoutes } from './routes/system.js';
+import { templateRoutes } from './routes/templates.js';
+import { eventRoutes } from './routes/events.js';
+import { scorecardRoutes } from './routes/scorecard.js';
+import { accountRoutes } from './routes/accounts.js';
+import { accountFieldRoutes } from './routes/account-fields.js';
+import { contactRoutes } from './routes/contacts.js';
 
 const editorDist = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -24,6 +30,12 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...runRoutes(ctx),
     ...outboxRoutes(ctx),
     ...systemRoutes(ctx),
+    ...templateRoutes(ctx),
+    ...eventRoutes(ctx),
+    ...scorecardRoutes(ctx),
+    ...accountRoutes(ctx),
+    ...contactRoutes(ctx),
+    ...accountFieldRoutes(ctx),
   ] as Route<never, never, never>[];
 }
 

@@ -7,6 +7,8 @@ const statusText: Record<number, string> = {
   400: 'The request is malformed; `issues` says where.',
   404: 'Not found.',
   409: 'Conflicts with the current state.',
+  413: 'The body is larger than the operation accepts.',
+  415: 'The body is not in a format the operation accepts.',
   422: 'Understood but invalid; `issues` lists every problem.',
   503: 'A component Stayflow depends on is unavailable.',
 };
@@ -25,6 +27,12 @@ export function openApiDocument(routes: Route<never, never, never>[], version: s
     const responses = operation.responses as Record<string, unknown>;
     responses[String(r.status ?? 200)] = { description: 'OK', content: { 'application/json': { schema: r.response } } };
     if (r.body) operation.requestBody = { content: { 'application/json': { schema: r.body } } };
+    if (r.rawBody) {
+      operation.requestBody = {
+        description: r.rawBody.description,
+        content: { [r.rawBody.contentType]: { schema: { type: 'string' } } },
+      };
+    }
     for (const status of [...(r.body || r.params || r.query ? [400] : []), ...(r.errors ?? [])]) {
       responses[String(status)] = {
         description: statusText[status] ?? 'Error',

@@ -25,6 +25,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** A body that is not JSON (e.g. text/csv): the handler reads it from `req`; this documents it. */
+  rawBody?: { contentType: string; description: string };
   status?: number;
   response: z.ZodType;
   /** Extra error statuses the operation can answer with, for the docs. */

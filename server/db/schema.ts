@@ -47,9 +47,131 @@ export interface RunStepsTable {
   recorded_at: Generated<Date>;
 }
 
+export interface AccountsTable {
+  id: Generated<string>;
+  external_id: string;
+  name: string;
+  segment: string | null;
+  owner_csm_name: string | null;
+  owner_csm_email: string | null;
+  csm_manager_email: string | null;
+  locale: Generated<string>;
+  time_zone: Generated<string>;
+  plan: string | null;
+  mrr: number | null;
+  /** `date` columns, read as YYYY-MM-DD text (server/accounts/rows.ts): drivers would make them local-midnight Dates. */
+  start_date: string | null;
+  renewal_date: string | null;
+  lifecycle_stage: string | null;
+  custom: ColumnType<Record<string, string | number | boolean | null>, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  email: string;
+  role: string | null;
+  locale: string | null;
+  unsubscribed: Generated<boolean>;
+  unsubscribed_at: Date | null;
+  is_primary: Generated<boolean>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AccountFieldDefinitionsTable {
+  name: string;
+  type: string;
+  label: string;
+  created_at: Generated<Date>;
+}
+
+/** bigint columns: pg returns them as strings and PGlite as numbers; server code reads them through Number(). */
+type Int8 = ColumnType<string | number, never, never>;
+
+export interface AccountEventCountersTable {
+  account_id: string;
+  last_seq: ColumnType<string | number, number, number>;
+  first_occurred_at: Date | null;
+}
+
+export interface AccountEventsTable {
+  id: Int8;
+  account_id: string;
+  seq: ColumnType<string | number, number, never>;
+  name: string;
+  occurred_at: Date;
+  received_at: Generated<Date>;
+  data: Json<Record<string, unknown>>;
+  idempotency_key: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  scopes: string[];
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface ScorecardVersionsTable {
+  version: number;
+  definition: Json<unknown>;
+  created_at: Generated<Date>;
+}
+
+export interface AccountHealthTable {
+  id: Int8;
+  account_id: string;
+  scorecard_version: number;
+  risk_score: number;
+  risk_level: string;
+  health_score: number;
+  fired: Json<unknown>;
+  quiet: Json<unknown>;
+  computed_at: Date;
+}
+
+export interface AccountEventCursorsTable {
+  account_id: string;
+  /** bigint: pg returns it as a string. */
+  applied_seq: ColumnType<string | number, number, number>;
+}
+
+export interface EmailTemplatesTable {
+  key: string;
+  name: string;
+  description: string | null;
+  /** { es?: { subject, body }, en?: { subject, body } } — EmailTemplate['locales']. */
+  locales: Json<unknown>;
+  default_locale: string;
+  /** Every variable the template reads, extracted when it was saved. */
+  variables: string[];
+  checksum: string;
+  /** The shipped content last installed; null for templates created in this install. */
+  shipped_checksum: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   caught_mail: CaughtMailTable;
+  account_event_cursors: AccountEventCursorsTable;
   playbooks: PlaybooksTable;
   playbook_versions: PlaybookVersionsTable;
   run_steps: RunStepsTable;
+  accounts: AccountsTable;
+  contacts: ContactsTable;
+  account_field_definitions: AccountFieldDefinitionsTable;
+  account_event_counters: AccountEventCountersTable;
+  account_events: AccountEventsTable;
+  api_tokens: ApiTokensTable;
+  scorecard_versions: ScorecardVersionsTable;
+  account_health: AccountHealthTable;
+  email_templates: EmailTemplatesTable;
 }

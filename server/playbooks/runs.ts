@@ -29,12 +29,17 @@ import type { AppContext } from '../context.js';
 
 const WORKFLOW_TYPE = 'playbookRunWorkflow';
 
+/** What starting a run needs: the API and the account's entity workflow (through an activity) both enroll. */
+export type EnrollContext = Pick<AppContext, 'temporal'> & {
+  config: Pick<AppContext['config'], 'TEMPORAL_TASK_QUEUE'>;
+};
+
 /**
  * "Every time, with a cooldown": the newest run of this playbook for the account must have started at least the
  * cooldown ago. Read from Temporal visibility, which lags starts by a moment: two enrollments within that moment
  * can both pass (the policies without cooldown are enforced by workflow ids instead, with no such window).
  */
-async function checkCooldown(ctx: AppContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
+async function checkCooldown(ctx: EnrollContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
   if (playbook.enrollment.mode !== 'everyTime' || !playbook.enrollment.cooldown) return;
   let latest: Date | undefined;
   const query = runsQuery({ playbook: playbook.key, account: account.id });
@@ -52,10 +57,15 @@ async function checkCooldown(ctx: AppContext, playbook: CompiledPlaybook, accoun
   }
 }
 
-export async function enroll(ctx: AppContext, playbook: CompiledPlaybook, account: EnrollmentAccount) {
+export async function enroll(
+  ctx: EnrollContext,
+  playbook: CompiledPlaybook,
+  account: EnrollmentAccount,
+  reason?: string,
+) {
   await checkCooldown(ctx, playbook, account);
   const identity = enrollmentIdentity(playbook.key, account.id, playbook.enrollment, randomUUID());
-  const input: RunInput = { playbook, account };
+  const input: RunInput = { playbook, account, ...(reason && { reason }) };
   try {
     const handle = await ctx.temporal.workflow.start(WORKFLOW_TYPE, {
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
@@ -146,6 +156,17 @@ export async function listRuns(ctx: AppContext, filters: RunFilters, limit: numb
     if (items.length >= limit) break;
   }
   return items;
+}
+
+/** Runs of one account that are still going, with their playbook (Temporal visibility). */
+export async function activeRunsOf(ctx: Pick<AppContext, 'temporal'>, accountId: string) {
+  const runs: { workflowId: string; playbookKey: string }[] = [];
+  const query = `${runsQuery({ account: accountId })} AND ExecutionStatus = 'Running'`;
+  for await (const info of ctx.temporal.workflow.list({ query, pageSize: 100 })) {
+    const playbookKey = info.typedSearchAttributes.get(playbookKeyAttribute);
+    if (playbookKey) runs.push({ workflowId: info.workflowId, playbookKey });
+  }
+  return runs;
 }
 
 export async function runDetail(ctx: AppContext, workflowId: string) {

@@ -6,6 +6,7 @@ import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { PlaybookKey } from '../../engine/playbook/schema.js';
 import { HttpError, notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';
+import { compileContext } from './compile-context.js';
 
 // A draft may be unfinished (the editor saves work in progress), but it needs a key and a name to be filed.
 const DraftIdentity = z.object({ key: PlaybookKey, name: z.string().trim().min(1, { error: 'must not be empty' }) });
@@ -107,7 +108,7 @@ export class InvalidPlaybookError extends HttpError {
 /** Compiles the draft and files it as the next immutable version; running enrollments keep their own version. */
 export async function publishDraft(db: Db, idOrKey: string): Promise<{ version: number; checksum: string }> {
   const playbook = await findPlaybook(db, idOrKey);
-  const result = compilePlaybook(playbook.draft);
+  const result = compilePlaybook(playbook.draft, await compileContext(db));
   if (!result.ok) throw new InvalidPlaybookError(result.issues);
   return db.transaction().execute(async (tx) => {
     // The row lock serialises concurrent publishes of one playbook, so version numbers never collide.

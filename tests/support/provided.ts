@@ -6,6 +6,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     testServerPath: string;
     databaseUrl: string;
+    /** Integration lane: secrets of API tokens (scope events; another scope only; revoked). */
+    apiTokens: { events: string; otherScope: string; revoked: string };
   }
 }
 export {};

@@ -1,6 +1,8 @@
 import type { TestProject } from 'vitest/node';
+import { createToken, revokeToken } from '../../server/auth/tokens.js';
 import { startStack } from '../../server/stack.js';
 import { temporalCliPath } from '../../server/temporal/cli-path.js';
+import { installSampleTemplates } from './sample-templates.js';
 import { testConfig, testLogger } from './test-config.js';
 import './provided.js';
 
@@ -14,6 +16,27 @@ export default async function setup(project: TestProject) {
   const config = await testConfig();
   const stack = await startStack(config, { logger: testLogger(), temporalCliPath: cliPath }).catch((error: Error) => {
     throw new Error(`integration lane: the local stack did not start: ${error.message}`);
+  });
+  // Published playbooks are checked against the stack's email templates: add the ones the sample playbooks use.
+  await installSampleTemplates(stack.context.database.db).catch(async (error: Error) => {
+    await stack.close();
+    throw new Error(`integration lane: could not add the sample email templates: ${error.message}`);
+  });
+  // API tokens made the way `stayflow token create` makes them: one for events, one without that scope, one revoked.
+  const db = stack.context.database.db;
+  const token = (name: string, scope: string) => createToken(db, { name, scopes: [scope] });
+  const apiTokens = await Promise.all([
+    token('integration: events', 'events'),
+    token('integration: other scope', 'accounts:read'),
+    token('integration: revoked', 'events').then(async (t) => (await revokeToken(db, t.token.id), t)),
+  ]).catch(async (error: Error) => {
+    await stack.close();
+    throw new Error(`integration lane: could not create the API tokens: ${error.message}`);
+  });
+  project.provide('apiTokens', {
+    events: apiTokens[0].secret,
+    otherScope: apiTokens[1].secret,
+    revoked: apiTokens[2].secret,
   });
   project.provide('apiUrl', stack.apiUrl!);
   project.provide('taskQueue', config.TEMPORAL_TASK_QUEUE);

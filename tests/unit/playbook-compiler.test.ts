@@ -7,7 +7,7 @@ import { everyStepType as onboarding, type Draft } from '../support/sample-playb
 
 const context: CompileContext = {
   templates: {
-    welcome: { variables: ['account.plan', 'contact.firstName'] },
+    welcome: { variables: ['account.plan', 'contact.first_name'] },
     'day4-check-in': {},
   },
   accountFields: { seats: 'number', championName: 'string' },

@@ -142,7 +142,9 @@ describe('a delivery that fails for good', () => {
       { id: 'f2', source: 'bounced', target: 'done' },
     ],
   };
-  const bounce = [{ nodeId: 'welcome', status: 'failed' as const, detail: 'ana@acme.example: 550 mailbox unavailable' }];
+  const bounce = [
+    { nodeId: 'welcome', status: 'failed' as const, detail: 'ana@acme.example: 550 mailbox unavailable' },
+  ];
 
   it('takes the failed route when the playbook draws one, and says why', async () => {
     const result = compilePlaybook(withFailureRoute);

@@ -13,7 +13,7 @@ function start(env: Record<string, string>) {
   return { status: result.status, stderr: result.stderr.trim() };
 }
 
-describe('bad configuration stops start-up with a one-line reason', () => {
+describe('bad configuration stops start-up with a one-line reason', { timeout: 40_000 }, () => {
   it('DATABASE_URL=nonsense', () => {
     const { status, stderr } = start({ DATABASE_URL: 'nonsense' });
     expect(status).toBe(1);

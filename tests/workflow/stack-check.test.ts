@@ -33,7 +33,13 @@ it('skips a two-day durable timer and then sends the email over SMTP', async () 
     connection: env.nativeConnection,
     taskQueue: 'workflow-lane',
     workflowBundle: workflowBundle(),
-    activities: createActivities({ db: database.db, transport, mailFrom: 'Stayflow <success@stayflow.local>' }),
+    activities: createActivities({
+      db: database.db,
+      transport,
+      mailFrom: 'Stayflow <success@stayflow.local>',
+      temporal: env.client,
+      taskQueue: 'workflow-lane',
+    }),
   });
   const startedAt = await env.currentTimeMs();
   const handle = await env.client.workflow.start('stackCheckWorkflow', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
-import { EnrollmentAccount } from '../../../engine/playbook/enrollment.js';
+import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
 import { simulate } from '../../../engine/simulator/simulate.js';
 import type { AppContext } from '../../context.js';
@@ -16,6 +16,9 @@ import {
   updateDraft,
 } from '../../playbooks/store.js';
 import { enroll, impactOf } from '../../playbooks/runs.js';
+import { compileContext } from '../../playbooks/compile-context.js';
+import { accountSnapshot, findAccountByExternalId } from '../../accounts/store.js';
+import type { Db } from '../../db/database.js';
 import { route } from '../route.js';
 
 // The body carries the definition as drawn; it is checked by the compiler (every issue, per node), not rejected
@@ -40,8 +43,8 @@ const PlaybookWithIssues = z.object({
   issues: z.array(Issue).meta({ description: 'Problems of the draft; empty when it can be published.' }),
 });
 
-const issuesOf = (definition: unknown) => {
-  const result = compilePlaybook(definition);
+const issuesOf = async (db: Db, definition: unknown) => {
+  const result = compilePlaybook(definition, await compileContext(db));
   return result.ok ? [] : result.issues;
 };
 
@@ -69,7 +72,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [409],
       async handler({ body }) {
         const playbook = await createPlaybook(db, body.definition);
-        return { playbook, issues: issuesOf(body.definition) };
+        return { playbook, issues: await issuesOf(db, body.definition) };
       },
     }),
     route({
@@ -81,7 +84,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       response: z.object({ ok: z.literal(true), checksum: z.string(), steps: z.number() }),
       errors: [422],
       async handler({ body }) {
-        const result = compilePlaybook(body.definition);
+        const result = compilePlaybook(body.definition, await compileContext(db));
         if (!result.ok) throw new InvalidPlaybookError(result.issues);
         return {
           ok: true as const,
@@ -100,7 +103,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [404],
       async handler({ params }) {
         const playbook = await findPlaybook(db, params.id);
-        return { playbook, issues: issuesOf(playbook.draft) };
+        return { playbook, issues: await issuesOf(db, playbook.draft) };
       },
     }),
     route({
@@ -114,7 +117,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [404],
       async handler({ params, body }) {
         const playbook = await updateDraft(db, params.id, body.definition);
-        return { playbook, issues: issuesOf(body.definition) };
+        return { playbook, issues: await issuesOf(db, body.definition) };
       },
     }),
     route({
@@ -176,7 +179,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [404, 422],
       async handler({ params, body }) {
         const playbook = await findPlaybook(db, params.id);
-        const result = compilePlaybook(playbook.draft);
+        const result = compilePlaybook(playbook.draft, await compileContext(db));
         if (!result.ok) throw new InvalidPlaybookError(result.issues);
         return simulate({
           playbook: result.playbook,
@@ -193,15 +196,19 @@ export const playbookRoutes = (ctx: AppContext) => {
       path: '/api/playbooks/:id/enrollments',
       tag: 'runs',
       summary:
-        'Enrolls an account by hand in the current version; the enrollment policy decides whether a second run may start.',
+        'Enrolls an account by hand in the current version — a stored account (accountId or externalId) or one described inline; the enrollment policy decides whether a second run may start.',
       params: PlaybookRef,
-      body: z.object({ account: EnrollmentAccount }),
+      body: EnrollmentRequest,
       status: 201,
       response: z.object({ workflowId: z.string(), runId: z.string(), version: z.number() }),
       errors: [404, 409],
       async handler({ params, body }) {
         const playbook = await findPlaybook(db, params.id);
-        return enroll(ctx, await compiledVersion(db, playbook), body.account);
+        const version = await compiledVersion(db, playbook);
+        const account =
+          body.account ??
+          (await accountSnapshot(db, body.accountId ?? (await findAccountByExternalId(db, body.externalId!)).id));
+        return enroll(ctx, version, account);
       },
     }),
   ];

@@ -1,10 +1,18 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_caught_mail.js';
 import * as m0002 from './0002_playbooks.js';
+import * as m0003 from './0003_accounts.js';
+import * as m0004 from './0004_email_templates.js';
+import * as m0005 from './0005_events_health.js';
+import * as m0006 from './0006_account_cursors.js';
 
 // Listed in code (not read from disk) so the same migrations run from source, a bundle or a container image.
 // Names sort in the order they apply; never rename or edit one that has shipped: add the next.
 export const migrations: Record<string, Migration> = {
   '0001_caught_mail': m0001,
   '0002_playbooks': m0002,
+  '0003_accounts': m0003,
+  '0004_email_templates': m0004,
+  '0005_events_health': m0005,
+  '0006_account_cursors': m0006,
 };

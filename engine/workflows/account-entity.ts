@@ -1,0 +1,210 @@
+import {
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { AccountEntityActivities, AccountRunRef } from '../activity-contracts.js';
+import { matchTriggers, supersededBy, type AccountHappening, type PublishedPlaybook } from '../triggers/match.js';
+import {
+  accountStateQuery,
+  eventsRecordedSignal,
+  fieldsChangedSignal,
+  sweepSignal,
+  type EnrollmentDecision,
+  type FieldsChangedMessage,
+} from './account-signals.js';
+import { accountEventSignal, accountFieldsSignal, exitRunSignal } from './playbook-signals.js';
+
+const acts = proxyActivities<AccountEntityActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+type Message =
+  { kind: 'events' } | { kind: 'fields'; changed: FieldsChangedMessage['changed'] } | { kind: 'sweep'; asOf: string };
+
+export interface AccountEntityInput {
+  accountId: string;
+  /** How far the account's events were applied; absent on the first start (then the saved cursor is used). */
+  appliedSeq?: number;
+  riskLevel?: string;
+  lastScore?: string;
+  /** Runs this workflow started, so they hear about events before visibility lists them. */
+  tracked?: AccountRunRef[];
+  pending?: Message[];
+  decisions?: EnrollmentDecision[];
+}
+
+const EVENT_BATCH = 100;
+const KEPT_DECISIONS = 50;
+
+/**
+ * One long-lived workflow per account (design decision 4). Everything that happens to the account — events,
+ * changed fields, the daily sweep — arrives here as a signal and is applied strictly in order: events are read
+ * back from the database by sequence number, the account is re-scored, every published playbook's triggers are
+ * evaluated, enrollments start, and the account's running runs hear about the event or the changed fields (their
+ * exit criteria and re-planned waits are theirs to apply).
+ */
+export async function accountEntityWorkflow(input: AccountEntityInput): Promise<void> {
+  const { accountId } = input;
+  let appliedSeq = input.appliedSeq;
+  let riskLevel = input.riskLevel;
+  let lastScore = input.lastScore;
+  let tracked: AccountRunRef[] = [...(input.tracked ?? [])];
+  const queue: Message[] = [...(input.pending ?? [])];
+  const decisions: EnrollmentDecision[] = [...(input.decisions ?? [])];
+
+  // Several "new events" signals in a row need one read: the read takes every event after the cursor.
+  setHandler(eventsRecordedSignal, () => {
+    if (!queue.some((m) => m.kind === 'events')) queue.push({ kind: 'events' });
+  });
+  setHandler(fieldsChangedSignal, ({ changed }) => void queue.push({ kind: 'fields', changed }));
+  setHandler(sweepSignal, ({ asOf }) => void queue.push({ kind: 'sweep', asOf }));
+  setHandler(accountStateQuery, () => ({
+    accountId,
+    appliedSeq: appliedSeq ?? 0,
+    riskLevel,
+    pending: queue.length,
+    decisions,
+  }));
+
+  for (;;) {
+    await condition(() => queue.length > 0 || workflowInfo().continueAsNewSuggested);
+    if (workflowInfo().continueAsNewSuggested) break;
+    const message = queue.shift()!;
+    const alive = await apply(message);
+    if (!alive) return;
+  }
+  await continueAsNew<typeof accountEntityWorkflow>({
+    accountId,
+    appliedSeq,
+    riskLevel,
+    lastScore,
+    tracked,
+    pending: queue,
+    decisions: decisions.slice(-KEPT_DECISIONS),
+  });
+
+  /** Applies one message; false when the account no longer exists (the workflow then ends). */
+  async function apply(message: Message): Promise<boolean> {
+    const account = await acts.accountFields({ accountId });
+    if (!account) return false;
+    let playbooks: PublishedPlaybook[] | undefined;
+    const published = async () => (playbooks ??= await acts.publishedPlaybooks());
+
+    if (message.kind === 'events') {
+      for (;;) {
+        const batch = await acts.accountEventsAfter({ accountId, afterSeq: appliedSeq, limit: EVENT_BATCH });
+        appliedSeq = batch.afterSeq;
+        for (const event of batch.events) {
+          await happen({ kind: 'event', name: event.name, data: event.data }, account.fields, await published());
+          appliedSeq = event.seq;
+        }
+        if (batch.events.length > 0) await acts.saveAppliedSeq({ accountId, seq: appliedSeq });
+        if (batch.events.length < EVENT_BATCH) break;
+      }
+      await rescore(new Date().toISOString(), published);
+    } else if (message.kind === 'fields') {
+      await happen({ kind: 'fields', changed: message.changed }, account.fields, await published());
+      const fields = Object.fromEntries(Object.keys(message.changed).map((k) => [k, account.fields[k]]));
+      await tellRuns((run) => getExternalWorkflowHandle(run.workflowId).signal(accountFieldsSignal, { fields }));
+    } else {
+      await rescore(message.asOf, published);
+      const today = await acts.accountFields({ accountId, asOf: message.asOf });
+      if (today?.today) await happen({ kind: 'day', today: today.today }, today.fields, await published());
+    }
+    return true;
+  }
+
+  async function rescore(asOf: string, published: () => Promise<PublishedPlaybook[]>) {
+    const score = await acts.rescoreAccount({ accountId, asOf });
+    const before = riskLevel ?? score.from;
+    riskLevel = score.to;
+    if (before !== score.to) {
+      await happen({ kind: 'riskLevel', from: before, to: score.to }, score.fields, await published());
+    }
+    // Runs hear about a new score only when it moved: each message wakes every waiting run.
+    const scoreKey = `${String(score.fields.riskScore)}/${score.to}`;
+    if (scoreKey === lastScore) return;
+    lastScore = scoreKey;
+    await tellRuns((run) =>
+      getExternalWorkflowHandle(run.workflowId).signal(accountFieldsSignal, {
+        fields: {
+          riskScore: score.fields.riskScore,
+          riskLevel: score.fields.riskLevel,
+          healthScore: score.fields.healthScore,
+        },
+      }),
+    );
+  }
+
+  async function happen(happening: AccountHappening, fields: Record<string, unknown>, playbooks: PublishedPlaybook[]) {
+    const startedNow = new Set<string>();
+    for (const match of matchTriggers(playbooks, happening, fields)) {
+      const outcome = await acts.enrollAccount({ accountId, playbookKey: match.playbookKey, reason: match.reason });
+      decisions.push({
+        at: new Date().toISOString(),
+        playbookKey: match.playbookKey,
+        reason: match.reason,
+        started: outcome.started,
+        detail: outcome.started ? `started ${outcome.workflowId} (version ${outcome.version})` : outcome.reason,
+      });
+      if (decisions.length > KEPT_DECISIONS * 2) decisions.splice(0, decisions.length - KEPT_DECISIONS);
+      if (!outcome.started) continue;
+      startedNow.add(outcome.workflowId);
+      tracked.push({ workflowId: outcome.workflowId, playbookKey: match.playbookKey });
+      const started = playbooks.find((p) => p.key === match.playbookKey)!;
+      const runs = await runsOfAccount();
+      const superseded = new Set(
+        supersededBy(
+          started,
+          runs.flatMap((r) => playbooks.filter((p) => p.key === r.playbookKey)),
+        ).map((p) => p.key),
+      );
+      for (const run of runs.filter((r) => superseded.has(r.playbookKey))) {
+        await signalRun(run, (handle) =>
+          handle.signal(exitRunSignal, { label: `Superseded by ${started.name}`, reason: match.reason }),
+        );
+      }
+    }
+    if (happening.kind === 'event') {
+      // A run started by this very event does not also receive it: it did not wait for it.
+      await tellRuns(
+        (run) =>
+          getExternalWorkflowHandle(run.workflowId).signal(accountEventSignal, {
+            event: happening.name,
+            data: happening.data,
+          }),
+        startedNow,
+      );
+    }
+  }
+
+  async function runsOfAccount(): Promise<AccountRunRef[]> {
+    const listed = await acts.accountRuns({ accountId });
+    const all = new Map([...tracked, ...listed].map((r) => [r.workflowId, r]));
+    return [...all.values()];
+  }
+
+  async function tellRuns(send: (run: AccountRunRef) => Promise<void>, except: ReadonlySet<string> = new Set()) {
+    for (const run of await runsOfAccount()) {
+      if (except.has(run.workflowId)) continue;
+      await signalRun(run, () => send(run));
+    }
+  }
+
+  /** Signals a run; a run that has ended is forgotten (a signal to it fails, which is expected, not an error). */
+  async function signalRun(
+    run: AccountRunRef,
+    send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>,
+  ) {
+    try {
+      await send(getExternalWorkflowHandle(run.workflowId));
+    } catch {
+      tracked = tracked.filter((r) => r.workflowId !== run.workflowId);
+    }
+  }
+}

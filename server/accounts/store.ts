@@ -1,0 +1,161 @@
+import { sql } from 'kysely';
+import { applyAccountPatch } from '../../engine/accounts/changes.js';
+import { checkCustomFields } from '../../engine/accounts/custom-fields.js';
+import type { Account, AccountInput, AccountPatch, CustomFields } from '../../engine/accounts/schema.js';
+import type { EnrollmentAccount } from '../../engine/playbook/enrollment.js';
+import type { Segment } from '../../engine/playbook/account-fields.js';
+import { HttpError, notFound } from '../api/http-error.js';
+import type { Db } from '../db/database.js';
+import { compileAccountFields } from './field-definitions.js';
+import { accountColumns, newAccount, selectAccounts, toAccount, uniqueViolation } from './rows.js';
+
+const duplicateExternalId = (externalId: string) =>
+  new HttpError(
+    409,
+    'conflict',
+    `An account with external id '${externalId}' already exists; update it (PATCH /api/accounts/{id}) instead`,
+  );
+
+/** Refuses custom values that are undeclared or of the wrong type, every problem at once. */
+async function checkCustom(db: Db, custom: CustomFields): Promise<void> {
+  if (Object.keys(custom).length === 0) return;
+  const issues = checkCustomFields(custom, await compileAccountFields(db));
+  if (issues.length === 0) return;
+  const first = issues[0]!;
+  throw new HttpError(
+    400,
+    'invalid_request',
+    `Custom field '${first.field}' ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
+    issues.map((issue) => ({ path: `custom.${issue.field}`, code: 'invalid_custom_field', message: issue.message })),
+  );
+}
+
+export async function createAccount(db: Db, input: AccountInput): Promise<Account> {
+  await checkCustom(db, input.custom);
+  const row = await db
+    .insertInto('accounts')
+    .values(accountColumns(newAccount(input)))
+    .onConflict((oc) => oc.column('external_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!row) throw duplicateExternalId(input.externalId);
+  return findAccount(db, row.id);
+}
+
+export async function findAccount(db: Db, id: string): Promise<Account> {
+  const row = await selectAccounts(db).where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`Account ${id}`);
+  return toAccount(row);
+}
+
+export async function findAccountByExternalId(db: Db, externalId: string): Promise<Account> {
+  const row = await selectAccounts(db).where('external_id', '=', externalId).executeTakeFirst();
+  if (!row) throw notFound(`Account with external id '${externalId}'`);
+  return toAccount(row);
+}
+
+/** Applies a partial change and says which fields really changed (what "field changed" triggers listen for). */
+export async function patchAccount(
+  db: Db,
+  id: string,
+  patch: AccountPatch,
+): Promise<{ account: Account; changed: string[] }> {
+  if (patch.custom) await checkCustom(db, patch.custom);
+  try {
+    return await db.transaction().execute(async (tx) => {
+      // The row lock makes concurrent patches apply one after the other, each diffing against the other's result.
+      const row = await selectAccounts(tx).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!row) throw notFound(`Account ${id}`);
+      const current = toAccount(row);
+      const { next, changed } = applyAccountPatch(current, patch);
+      if (changed.length === 0) return { account: current, changed };
+      const updated = await tx
+        .updateTable('accounts')
+        .set({ ...accountColumns(next), updated_at: sql<Date>`now()` })
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return {
+        account: toAccount(await selectAccounts(tx).where('id', '=', updated.id).executeTakeFirstOrThrow()),
+        changed,
+      };
+    });
+  } catch (error) {
+    if (uniqueViolation(error) !== undefined && patch.externalId) throw duplicateExternalId(patch.externalId);
+    throw error;
+  }
+}
+
+export interface AccountFilters {
+  segment?: Segment;
+  /** The owner CSM's email, any case. */
+  owner?: string;
+  /** Part of the name or of the external id, any case. */
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+// A cursor is the (name, id) of the last account of a page: pages stay stable while accounts are added.
+const encodeCursor = (account: Account) =>
+  Buffer.from(JSON.stringify([account.name, account.id])).toString('base64url');
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // reported below
+  }
+  throw new HttpError(400, 'invalid_request', 'The cursor is not one this API gave out; start again without it');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Accounts by name, a page at a time; `nextCursor` is null on the last page. */
+export async function listAccounts(db: Db, filters: AccountFilters) {
+  let query = selectAccounts(db)
+    .orderBy('name')
+    .orderBy('id')
+    .limit(filters.limit + 1);
+  if (filters.segment) query = query.where('segment', '=', filters.segment);
+  if (filters.owner) query = query.where(sql`lower(owner_csm_email)`, '=', filters.owner.toLowerCase());
+  if (filters.q) {
+    const pattern = likePattern(filters.q);
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('external_id', 'ilike', pattern)]));
+  }
+  if (filters.cursor) {
+    const [name, id] = decodeCursor(filters.cursor);
+    query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(name, id)));
+  }
+  const rows = (await query.execute()).map(toAccount);
+  const items = rows.slice(0, filters.limit);
+  return { items, nextCursor: rows.length > filters.limit ? encodeCursor(items[items.length - 1]!) : null };
+}
+
+/**
+ * The account as a run sees it (an AccountSnapshot, typed as the JSON an enrollment carries): `fields` holds the built-in fields under their names (segment, plan, mrr, locale,
+ * lifecycleStage, renewalDate, startDate), name and externalId, and the custom fields beside them (their names never
+ * collide with those). The id is the stored account's id, which never changes, unlike the external id.
+ */
+export async function accountSnapshot(db: Db, accountId: string): Promise<EnrollmentAccount> {
+  const account = await findAccount(db, accountId);
+  return {
+    id: account.id,
+    timeZone: account.timeZone,
+    fields: {
+      ...account.custom,
+      externalId: account.externalId,
+      name: account.name,
+      segment: account.segment,
+      plan: account.plan,
+      mrr: account.mrr,
+      locale: account.locale,
+      lifecycleStage: account.lifecycleStage,
+      renewalDate: account.renewalDate,
+      startDate: account.startDate,
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { AccountFieldDeclaration, AccountFieldDefinition } from '../../../engine/accounts/schema.js';
+import { AccountFieldType, BUILT_IN_ACCOUNT_FIELDS } from '../../../engine/playbook/account-fields.js';
+import { declareField, listFieldDefinitions } from '../../accounts/field-definitions.js';
+import type { AppContext } from '../../context.js';
+import { route } from '../route.js';
+
+const BuiltInField = z.object({
+  name: z.string(),
+  type: AccountFieldType,
+  values: z.array(z.string()).optional(),
+  computed: z.boolean().optional(),
+});
+
+export const accountFieldRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'get',
+      path: '/api/account-fields',
+      tag: 'accounts',
+      summary:
+        'The account fields playbooks, templates and CSV files can use: the built-in ones and the declared custom ones.',
+      response: z.object({ builtIn: z.array(BuiltInField), custom: z.array(AccountFieldDefinition) }),
+      async handler() {
+        return {
+          builtIn: Object.entries(BUILT_IN_ACCOUNT_FIELDS).map(([name, spec]) => ({
+            name,
+            type: spec.type,
+            ...(spec.values && { values: [...spec.values] }),
+            ...(spec.computed && { computed: true }),
+          })),
+          custom: await listFieldDefinitions(db),
+        };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/account-fields',
+      tag: 'accounts',
+      summary:
+        'Declares a custom account field (or relabels one). Its name and type are permanent: another type for a declared name, or a built-in name, is a 409.',
+      body: AccountFieldDeclaration,
+      status: 201,
+      response: AccountFieldDefinition,
+      errors: [409],
+      async handler({ body }) {
+        return declareField(db, body);
+      },
+    }),
+  ];
+};

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { ImportKind, ImportReport } from '../../../engine/accounts/import-report.js';
+import { Account, AccountInput, AccountPatch } from '../../../engine/accounts/schema.js';
+import { Segment } from '../../../engine/playbook/account-fields.js';
+import { MAX_IMPORT_BYTES, tooLarge } from '../../accounts/csv-read.js';
+import { importCsv } from '../../accounts/import.js';
+import {
+  createAccount,
+  findAccount,
+  findAccountByExternalId,
+  listAccounts,
+  patchAccount,
+} from '../../accounts/store.js';
+import type { AppContext } from '../../context.js';
+import { HttpError } from '../http-error.js';
+import { route } from '../route.js';
+
+export const AccountRef = z.object({
+  id: z.uuid({
+    error: 'must be an account id (a UUID); look accounts up by external id at /api/accounts/by-external-id/…',
+  }),
+});
+
+const ListQuery = z.object({
+  segment: Segment.optional(),
+  owner: z.string().trim().min(1).max(254).optional().meta({ description: 'The owner CSM’s email (any case).' }),
+  q: z.string().trim().min(1).max(200).optional().meta({ description: 'Part of the name or external id (any case).' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(1000).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+});
+
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+
+export const accountRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'get',
+      path: '/api/accounts',
+      tag: 'accounts',
+      summary:
+        'Accounts by name, a page at a time, filtered by segment, owner CSM or a search on name and external id.',
+      query: ListQuery,
+      response: z.object({
+        items: z.array(Account),
+        nextCursor: z
+          .string()
+          .nullable()
+          .meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+      }),
+      async handler({ query }) {
+        return listAccounts(db, query);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/accounts',
+      tag: 'accounts',
+      summary: 'Creates an account. Its external id (the customer’s own id) must be new: 409 otherwise.',
+      body: AccountInput,
+      status: 201,
+      response: Account,
+      errors: [409],
+      async handler({ body }) {
+        return createAccount(db, body);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/accounts/import',
+      tag: 'accounts',
+      summary:
+        'Imports a CSV file of accounts (by external id) or contacts (by account external id and email): creates, updates, or leaves alone each row, and reports the rows it rejected with their row number and column. Idempotent.',
+      rawBody: {
+        contentType: 'text/csv',
+        description:
+          'The file, up to 20 MB. First line: the column names, snake_case or camelCase (external_id or externalId); ' +
+          'accounts: external_id, name, segment, owner_csm_name, owner_csm_email, csm_manager_email, locale, time_zone, ' +
+          'plan, mrr, start_date, renewal_date, lifecycle_stage and the declared custom fields; contacts: ' +
+          'account_external_id, email, name, role, locale, primary, unsubscribed. An unknown column rejects the whole file. ' +
+          'An empty cell means "no value"; columns the file does not have are left as they are.',
+      },
+      query: z.object({ kind: ImportKind.default('accounts') }),
+      response: ImportReport,
+      errors: [413, 415],
+      async handler({ query, req, res }) {
+        if (req.is(CSV_TYPES) === false) {
+          throw new HttpError(
+            415,
+            'unsupported_media_type',
+            'Send the CSV file itself as the body, with content-type text/csv (curl: --data-binary @accounts.csv -H "content-type: text/csv")',
+          );
+        }
+        try {
+          if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) throw tooLarge(MAX_IMPORT_BYTES);
+          return await importCsv(db, req, query.kind, MAX_IMPORT_BYTES);
+        } catch (error) {
+          // Answered before the body was read to its end: the rest of it is still on the connection, so it
+          // cannot carry another request.
+          if (!req.complete) res.setHeader('connection', 'close');
+          throw error;
+        }
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/accounts/by-external-id/:externalId',
+      tag: 'accounts',
+      summary: 'One account by the customer’s own id.',
+      params: z.object({ externalId: z.string().min(1).max(200) }),
+      response: Account,
+      errors: [404],
+      async handler({ params }) {
+        return findAccountByExternalId(db, params.externalId);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/accounts/:id',
+      tag: 'accounts',
+      summary: 'One account.',
+      params: AccountRef,
+      response: Account,
+      errors: [404],
+      async handler({ params }) {
+        return findAccount(db, params.id);
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/accounts/:id',
+      tag: 'accounts',
+      summary:
+        'Changes some of an account’s properties; custom fields merge (null clears one). Answers the account and what really changed.',
+      params: AccountRef,
+      body: AccountPatch,
+      response: z.object({
+        account: Account,
+        changed: z.array(z.string()).meta({
+          description: 'Properties and custom fields whose value changed, by name (e.g. renewalDate, seats).',
+        }),
+      }),
+      errors: [404, 409],
+      async handler({ params, body }) {
+        return patchAccount(db, params.id, body);
+      },
+    }),
+  ];
+};

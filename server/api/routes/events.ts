@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { Issue } from '../../../engine/errors.js';
+import { AccountEventsRequest, parseAccountEvents, WELL_KNOWN_EVENTS } from '../../../engine/events/schema.js';
+import { authorizeRequest } from '../../auth/tokens.js';
+import type { AppContext } from '../../context.js';
+import { listAccountEvents, recordEvents, resolveEventAccounts, UnknownAccountsError } from '../../events/store.js';
+import { findAccount } from '../../accounts/store.js';
+import { HttpError } from '../http-error.js';
+import { route } from '../route.js';
+import { AccountRef } from './accounts.js';
+
+// The body is checked here, event by event, rather than by the route's schema: a bad event in a batch is a 422
+// naming its index (events[3].data.score), and nothing of the batch is stored. The documented schema is the same
+// zod schema, rendered inline.
+const { $schema: _dialect, ...requestJsonSchema } = z.toJSONSchema(AccountEventsRequest, {
+  io: 'input',
+  unrepresentable: 'any',
+});
+const EventsBody = z.unknown().meta({
+  override: {
+    ...requestJsonSchema,
+    description: `One event, or { "events": [...] } (at most 1000). Well-known names: ${Object.keys(WELL_KNOWN_EVENTS).join(', ')}.`,
+  },
+});
+
+const EventResult = z.object({
+  index: z.number().meta({ description: 'Position in the request (0 for a single event).' }),
+  id: z.number(),
+  seq: z.number().meta({ description: 'Order of the event among its account’s events.' }),
+  status: z.enum(['accepted', 'duplicate']),
+  accountId: z.string(),
+});
+
+export const StoredAccountEvent = z
+  .object({
+    id: z.number(),
+    accountId: z.string(),
+    seq: z.number(),
+    name: z.string(),
+    occurredAt: z.string(),
+    receivedAt: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    idempotencyKey: z.string().nullable(),
+  })
+  .meta({ id: 'AccountEvent' });
+
+const invalid = (issues: Issue[], batch: boolean) => {
+  const first = issues[0]!;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+  return new HttpError(
+    422,
+    'invalid_events',
+    `Nothing was stored: ${batch ? 'the batch has invalid events' : 'the event is invalid'} — ${first.path}: ${first.message}${more}`,
+    issues,
+  );
+};
+
+export const eventRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'post',
+      path: '/api/events',
+      tag: 'events',
+      summary:
+        'Records account events (one, or a batch of up to 1000) with an API token of scope events. All or nothing: any invalid event or unknown account is a 422 listing each by index, and nothing is stored. An idempotency key already stored for the account is reported duplicate, not stored again.',
+      body: EventsBody,
+      status: 202,
+      response: z.object({
+        accepted: z.number(),
+        duplicates: z.number(),
+        results: z.array(EventResult),
+      }),
+      errors: [401, 403, 422, 503],
+      async handler({ body, req, res }) {
+        await authorizeRequest(db, req, res, 'events');
+        const parsed = parseAccountEvents(body);
+        if (!parsed.ok) throw invalid(parsed.issues, parsed.batch);
+        const events = parsed.events;
+
+        const headerKey = req.get('idempotency-key');
+        if (headerKey !== undefined) {
+          if (parsed.batch) {
+            throw new HttpError(
+              400,
+              'invalid_request',
+              'The Idempotency-Key header is for a single event; give each event of a batch its own idempotencyKey',
+            );
+          }
+          const event = events[0]!;
+          if (headerKey.length < 1 || headerKey.length > 200) {
+            throw invalid(
+              [{ path: 'Idempotency-Key', code: 'too_big', message: 'must be 1 to 200 characters' }],
+              false,
+            );
+          }
+          if (event.idempotencyKey !== undefined && event.idempotencyKey !== headerKey) {
+            throw invalid(
+              [{ path: 'idempotencyKey', code: 'custom', message: 'differs from the Idempotency-Key header' }],
+              false,
+            );
+          }
+          event.idempotencyKey = headerKey;
+        }
+
+        const resolved = await resolveEventAccounts(db, events, {
+          receivedAt: new Date(),
+          pathOf: (index) => (parsed.batch ? `events[${index}]` : ''),
+        });
+        if (!resolved.ok) throw invalid(resolved.issues, parsed.batch);
+        let results;
+        try {
+          results = await recordEvents(db, resolved.events);
+        } catch (error) {
+          if (error instanceof UnknownAccountsError) {
+            throw new HttpError(422, 'invalid_events', `Nothing was stored: ${error.message} (deleted meanwhile)`);
+          }
+          throw error;
+        }
+        // After commit. Duplicates' accounts are included: a retry after a failed hand-off reaches the engine again.
+        if (ctx.events) {
+          try {
+            await ctx.events.onAccepted([...new Set(results.map((r) => r.accountId))]);
+          } catch (error) {
+            req.log.error({ err: error }, 'events stored but not handed to the engine');
+            throw new HttpError(
+              503,
+              'handoff_failed',
+              'The events were stored but not yet handed to the engine; send the same request again (events with an idempotency key are not stored twice)',
+            );
+          }
+        }
+        const accepted = results.filter((r) => r.status === 'accepted').length;
+        return { accepted, duplicates: results.length - accepted, results };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/accounts/:id/events',
+      tag: 'events',
+      summary: 'An account’s events, newest first.',
+      params: AccountRef,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+      response: z.object({ items: z.array(StoredAccountEvent) }),
+      errors: [404],
+      async handler({ params, query }) {
+        const account = await findAccount(db, params.id);
+        return { items: await listAccountEvents(db, account.id, query.limit) };
+      },
+    }),
+  ];
+};

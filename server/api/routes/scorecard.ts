@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { HealthRiskLevel, Scorecard, SignalClass } from '../../../engine/health/scorecard.js';
+import { findAccount } from '../../accounts/store.js';
+import type { AppContext } from '../../context.js';
+import { accountHealth, currentScorecard, saveScorecard, scoreAndRecord } from '../../health/service.js';
+import { route } from '../route.js';
+import { AccountRef } from './accounts.js';
+
+const StoredScorecard = z
+  .object({ version: z.number(), definition: Scorecard, createdAt: z.string() })
+  .meta({ id: 'StoredScorecard' });
+
+const SignalOutcome = z.object({
+  signalId: z.string(),
+  label: z.string(),
+  class: SignalClass,
+  points: z.number(),
+  value: z.number().nullable(),
+  why: z.string().meta({ description: 'e.g. "1 session in the last 7 days (< 2 is a risk)".' }),
+});
+
+const HealthRecord = z
+  .object({
+    accountId: z.string(),
+    scorecardVersion: z.number(),
+    riskScore: z.number(),
+    riskLevel: HealthRiskLevel,
+    healthScore: z.number().meta({ description: '100 − riskScore.' }),
+    fired: z.array(SignalOutcome).meta({ description: 'The signals that add risk, each with why.' }),
+    quiet: z.array(SignalOutcome),
+    computedAt: z.string().meta({ description: 'The instant the score describes.' }),
+  })
+  .meta({ id: 'AccountHealth' });
+
+export const scorecardRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'get',
+      path: '/api/scorecard',
+      tag: 'health',
+      summary: 'The current health scorecard: its version and the risk signals with their weights and thresholds.',
+      response: StoredScorecard,
+      errors: [404],
+      async handler() {
+        return currentScorecard(db);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/scorecard',
+      tag: 'health',
+      summary:
+        'Saves a scorecard as the next version. Recorded scores keep the version they used; accounts are re-scored under the new one by the sweep.',
+      body: Scorecard,
+      status: 201,
+      response: StoredScorecard,
+      async handler({ body }) {
+        return saveScorecard(db, body);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/accounts/:id/health',
+      tag: 'health',
+      summary:
+        'An account’s health (by id or externalId): the newest score with why each signal fired, and its history.',
+      params: AccountRef,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(365).default(30) }),
+      response: z.object({
+        accountId: z.string(),
+        latest: HealthRecord.nullable().meta({ description: 'null until the account is first scored.' }),
+        history: z.array(HealthRecord).meta({ description: 'Newest first, including the latest.' }),
+      }),
+      errors: [404],
+      async handler({ params, query }) {
+        const { id } = await findAccount(db, params.id);
+        return { accountId: id, ...(await accountHealth(db, id, query.limit)) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/accounts/:id/health',
+      tag: 'health',
+      summary:
+        'Scores the account now with the current scorecard and records it (also done by the engine after events and by the sweep).',
+      params: AccountRef,
+      status: 201,
+      response: z.object({
+        score: HealthRecord,
+        previousLevel: HealthRiskLevel.nullable(),
+        level: HealthRiskLevel,
+        changed: z.boolean(),
+      }),
+      errors: [404],
+      async handler({ params }) {
+        return scoreAndRecord(db, (await findAccount(db, params.id)).id, new Date());
+      },
+    }),
+  ];
+};

@@ -9,8 +9,10 @@ import {
   findAccount,
   findAccountByExternalId,
   listAccounts,
+  accountSnapshot,
   patchAccount,
 } from '../../accounts/store.js';
+import { notifyFieldsChanged } from '../../accounts/entity-signals.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
@@ -142,7 +144,24 @@ export const accountRoutes = (ctx: AppContext) => {
       }),
       errors: [404, 409],
       async handler({ params, body }) {
-        return patchAccount(db, params.id, body);
+        const before = await accountSnapshot(db, params.id);
+        const result = await patchAccount(db, params.id, body);
+        if (result.changed.length > 0) {
+          // The account's workflow hears of it: "field changed" and "segment entered" triggers, re-planned waits.
+          const after = await accountSnapshot(db, params.id);
+          const changed = Object.fromEntries(
+            result.changed.map((field) => [
+              field,
+              { from: before.fields[field] ?? null, to: after.fields[field] ?? null },
+            ]),
+          );
+          await notifyFieldsChanged(
+            { temporal: ctx.temporal, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE },
+            params.id,
+            changed,
+          );
+        }
+        return result;
       },
     }),
   ];

@@ -49,26 +49,33 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
   let clock = Date.parse(input.startAt);
   if (Number.isNaN(clock)) throw new RangeError(`startAt is not a date: ${input.startAt}`);
   const start = clock;
-  const events = (input.events ?? [])
-    .map((e, index) => ({
-      ...e,
-      index,
-      time: e.at !== undefined ? Date.parse(e.at) : start + (e.afterHours ?? 0) * 3_600_000,
-    }))
-    .sort((a, b) => a.time - b.time || a.index - b.index);
+  /** Scripted items on the timeline, in time order (ties keep the script's order). */
+  const timed = <T extends { at?: string; afterHours?: number }>(items: readonly T[] = []) =>
+    items
+      .map((item, index) => ({
+        ...item,
+        index,
+        time: item.at !== undefined ? Date.parse(item.at) : start + (item.afterHours ?? 0) * 3_600_000,
+      }))
+      .sort((a, b) => a.time - b.time || a.index - b.index);
+  const events = timed(input.events);
   const consumed = new Set<number>();
   const approvals = [...(input.approvals ?? [])];
-  const changes = (input.changes ?? [])
-    .map((c, index) => ({
-      ...c,
-      index,
-      time: c.at !== undefined ? Date.parse(c.at) : start + (c.afterHours ?? 0) * 3_600_000,
-    }))
-    .sort((a, b) => a.time - b.time || a.index - b.index);
+  const changes = timed(input.changes);
   const applied = new Set<number>();
   // The account as the run's exit criteria see it: what it started with plus every change applied so far.
   const fields: Record<string, unknown> = { ...(input.resume?.fields ?? input.account.fields) };
   const exitCriteria = input.playbook.exit ?? [];
+
+  /** The first unspent event up to `until` that meets an exit criterion, and the exit it means. */
+  const exitEventBy = (until: number) => {
+    for (const e of events) {
+      if (consumed.has(e.index) || e.time < clock || e.time > until) continue;
+      const exit = matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields });
+      if (exit) return { event: e, exit };
+    }
+    return undefined;
+  };
 
   /**
    * What would interrupt a wait that ends at `until`, as the Temporal run sees it: the first scripted change of
@@ -76,14 +83,8 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
    */
   const interruption = (until: number) => {
     const change = changes.find((c) => !applied.has(c.index) && c.time <= until);
-    const exitEvent = events.find(
-      (e) =>
-        !consumed.has(e.index) &&
-        e.time >= clock &&
-        e.time <= until &&
-        matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields }) !== undefined,
-    );
-    if (change && (!exitEvent || change.time <= exitEvent.time)) {
+    const exitEvent = exitEventBy(until);
+    if (change && (!exitEvent || change.time <= exitEvent.event.time)) {
       applied.add(change.index);
       Object.assign(fields, change.fields);
       const at = Math.max(clock, change.time);
@@ -92,9 +93,8 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       return { changedAt: at, fields: change.fields };
     }
     if (exitEvent) {
-      consumed.add(exitEvent.index);
-      const exit = matchExit(exitCriteria, { event: { name: exitEvent.event, data: exitEvent.data ?? {} }, fields })!;
-      throw new ExitRequested(exit, exitEvent.time);
+      consumed.add(exitEvent.event.index);
+      throw new ExitRequested(exitEvent.exit, exitEvent.event.time);
     }
     return undefined;
   };
@@ -150,18 +150,12 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
    * next timer to be applied (as in the Temporal run, where only timers re-plan).
    */
   function exitBefore(until: number) {
-    const exitEvent = events.find(
-      (e) =>
-        !consumed.has(e.index) &&
-        e.time >= clock &&
-        e.time <= until &&
-        matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields }) !== undefined,
-    );
+    const exitEvent = exitEventBy(until);
     const exitChange = changes.find(
       (c) =>
         !applied.has(c.index) && c.time <= until && matchExit(exitCriteria, { fields: { ...fields, ...c.fields } }),
     );
-    if (exitChange && (!exitEvent || exitChange.time <= exitEvent.time)) {
+    if (exitChange && (!exitEvent || exitChange.time <= exitEvent.event.time)) {
       for (const c of changes)
         if (!applied.has(c.index) && c.time <= exitChange.time) {
           applied.add(c.index);
@@ -170,11 +164,8 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       throw new ExitRequested(matchExit(exitCriteria, { fields })!, Math.max(clock, exitChange.time));
     }
     if (exitEvent) {
-      consumed.add(exitEvent.index);
-      throw new ExitRequested(
-        matchExit(exitCriteria, { event: { name: exitEvent.event, data: exitEvent.data ?? {} }, fields })!,
-        exitEvent.time,
-      );
+      consumed.add(exitEvent.event.index);
+      throw new ExitRequested(exitEvent.exit, exitEvent.event.time);
     }
   }
   return runPlaybook(input, driver);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ImportKind, ImportReport } from '../../../engine/accounts/import-report.js';
 import { Account, AccountInput, AccountPatch } from '../../../engine/accounts/schema.js';
@@ -98,8 +99,12 @@ export const accountRoutes = (ctx: AppContext) => {
           return await importCsv(db, req, query.kind, MAX_IMPORT_BYTES);
         } catch (error) {
           // Answered before the body was read to its end: the rest of it is still on the connection, so it
-          // cannot carry another request.
-          if (!req.complete) res.setHeader('connection', 'close');
+          // cannot carry another request. Reading (and dropping) what is left for a bounded moment first lets a
+          // client that is still uploading see the answer instead of a broken pipe.
+          if (!req.complete) {
+            res.setHeader('connection', 'close');
+            await drainFor(req, 5_000);
+          }
           throw error;
         }
       },
@@ -166,3 +171,16 @@ export const accountRoutes = (ctx: AppContext) => {
     }),
   ];
 };
+
+/** Reads and drops the rest of a request body, for at most `ms`. */
+function drainFor(req: IncomingMessage, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    req.once('end', done).once('close', done).once('error', done);
+    req.resume();
+  });
+}

@@ -25,14 +25,13 @@ export interface ActivityDeps {
 export function createActivities(
   deps: ActivityDeps,
 ): StayflowActivities & PlaybookActivities & AccountEntityActivities & SweepActivities {
-  const temporal = { temporal: deps.temporal, taskQueue: deps.taskQueue };
   return {
     ...accountEntityActivities({
       db: deps.db,
       temporal: deps.temporal,
       config: { TEMPORAL_TASK_QUEUE: deps.taskQueue },
     }),
-    ...sweepActivities({ db: deps.db, ...temporal }),
+    ...sweepActivities({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...systemEmailActivities({ transport: deps.transport, from: deps.mailFrom }),
     ...playbookActivities({ db: deps.db }),
   };

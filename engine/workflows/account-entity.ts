@@ -90,7 +90,11 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
 
   /** Applies one message; false when the account no longer exists (the workflow then ends). */
   async function apply(message: Message): Promise<boolean> {
-    const account = await acts.accountFields({ accountId });
+    // The sweep reads the account as of its instant, which also gives the account's local date for date triggers.
+    const account = await acts.accountFields({
+      accountId,
+      ...(message.kind === 'sweep' && { asOf: message.asOf }),
+    });
     if (!account) return false;
     let playbooks: PublishedPlaybook[] | undefined;
     const published = async () => (playbooks ??= await acts.publishedPlaybooks());
@@ -113,8 +117,7 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
       await tellRuns((run) => getExternalWorkflowHandle(run.workflowId).signal(accountFieldsSignal, { fields }));
     } else {
       await rescore(message.asOf, published);
-      const today = await acts.accountFields({ accountId, asOf: message.asOf });
-      if (today?.today) await happen({ kind: 'day', today: today.today }, today.fields, await published());
+      await happen({ kind: 'day', today: account.today }, account.fields, await published());
     }
     return true;
   }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Contact, ContactInput, ContactPatch } from '../../engine/accounts/schema.js';
 import { HttpError, notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';
-import { toContact, uniqueViolation } from './rows.js';
+import { newContactColumns, toContact, uniqueViolation } from './rows.js';
 
 // An account's contacts. "primaryContact" emails go to the one flagged primary; the store keeps exactly one flagged
 // while the account has contacts: the first is primary until another is made primary, and deleting the primary
@@ -75,16 +75,7 @@ export async function createContact(db: Db, accountId: string, input: ContactInp
       if (primary && hasPrimary) await clearPrimary(tx, accountId);
       const row = await tx
         .insertInto('contacts')
-        .values({
-          account_id: accountId,
-          name: input.name,
-          email: input.email,
-          role: input.role ?? null,
-          locale: input.locale ?? null,
-          unsubscribed: input.unsubscribed ?? false,
-          unsubscribed_at: input.unsubscribed ? sql<Date>`now()` : null,
-          is_primary: primary,
-        })
+        .values(newContactColumns(accountId, input, primary))
         .returningAll()
         .executeTakeFirstOrThrow();
       return toContact(row);

@@ -6,6 +6,7 @@ import type { Db } from '../db/database.js';
 import type { ContactsTable } from '../db/schema.js';
 import { cellValue, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
 import { columnIssues } from './import-accounts.js';
+import { newContactColumns } from './rows.js';
 import type { RowOutcomes } from './import.js';
 
 // A contacts file: one row per contact, the account named by its external id, the contact matched by email (any
@@ -168,14 +169,7 @@ export async function writeContactBatch(
         .values(
           inserts.map(({ id, accountId, input }) => ({
             id,
-            account_id: accountId,
-            name: input.name,
-            email: input.email,
-            role: input.role ?? null,
-            locale: input.locale ?? null,
-            unsubscribed: input.unsubscribed ?? false,
-            unsubscribed_at: input.unsubscribed ? sql<Date>`now()` : null,
-            is_primary: primaryOf.get(accountId) === id,
+            ...newContactColumns(accountId, input, primaryOf.get(accountId) === id),
           })),
         )
         .execute();

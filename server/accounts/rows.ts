@@ -1,5 +1,12 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { Account, AccountInput, AccountProperties, Contact, Locale } from '../../engine/accounts/schema.js';
+import type {
+  Account,
+  AccountInput,
+  AccountProperties,
+  Contact,
+  ContactInput,
+  Locale,
+} from '../../engine/accounts/schema.js';
 import type { Segment } from '../../engine/playbook/account-fields.js';
 import type { Db } from '../db/database.js';
 import type { AccountsTable, ContactsTable } from '../db/schema.js';
@@ -65,6 +72,20 @@ export function newAccount(input: AccountInput): AccountProperties {
     renewalDate: null,
     lifecycleStage: null,
     ...input,
+  };
+}
+
+/** A new contact's row; the API and the CSV import insert contacts through this one mapping. */
+export function newContactColumns(accountId: string, input: ContactInput, isPrimary: boolean) {
+  return {
+    account_id: accountId,
+    name: input.name,
+    email: input.email,
+    role: input.role ?? null,
+    locale: input.locale ?? null,
+    unsubscribed: input.unsubscribed ?? false,
+    unsubscribed_at: input.unsubscribed ? sql<Date>`now()` : null,
+    is_primary: isPrimary,
   };
 }
 

@@ -10,6 +10,7 @@ import { accountEntityActivities } from './accounts/entity.js';
 import { sweepActivities } from './accounts/sweep.js';
 import { systemEmailActivities } from './email/system-email.js';
 import type { MailTransport } from './email/transport.js';
+import { effectDeliverers } from './playbook/deliverers.js';
 import { playbookActivities } from './playbook/perform-effect.js';
 
 export interface ActivityDeps {
@@ -33,6 +34,6 @@ export function createActivities(
     }),
     ...sweepActivities({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...systemEmailActivities({ transport: deps.transport, from: deps.mailFrom }),
-    ...playbookActivities({ db: deps.db }),
+    ...playbookActivities({ db: deps.db, deliver: effectDeliverers(deps) }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Effect, EffectOutcome } from './interpreter/types.js';
+import type { Effect, EffectOutcome, EffectWhen } from './interpreter/types.js';
 import type { PublishedPlaybook } from './triggers/match.js';
 
 // What workflows may ask of the outside world. The engine owns this contract; `activities/` implements it, so
@@ -20,9 +20,23 @@ export interface StayflowActivities {
   deliverSystemEmail(email: SystemEmail): Promise<DeliveredEmail>;
 }
 
+/** Which run an effect belongs to, for the activity that delivers it (recipients, template variables, records). */
+export interface EffectRun extends EffectWhen {
+  accountId: string;
+  playbookKey: string;
+  playbookName: string;
+  version: number;
+}
+
 /** The playbook interpreter's side effects, one activity per step; the key (run, step) makes retries idempotent. */
 export interface PlaybookActivities {
-  performEffect(request: { workflowId: string; runId: string; effect: Effect }): Promise<EffectOutcome | void>;
+  /** `run` is absent only in histories recorded before it existed. */
+  performEffect(request: {
+    workflowId: string;
+    runId: string;
+    effect: Effect;
+    run?: EffectRun;
+  }): Promise<EffectOutcome | void>;
 }
 
 /** An account's events in the order they were recorded (`seq`, gapless per account). */

@@ -1,16 +1,34 @@
 import { Context } from '@temporalio/activity';
-import type { PlaybookActivities } from '../../engine/activity-contracts.js';
+import type { EffectRun, PlaybookActivities } from '../../engine/activity-contracts.js';
+import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import type { Db } from '../../server/db/database.js';
 
+/** One step's effect as its deliverer sees it: which run, which step (stable across retries), what to do. */
+export interface EffectStep<E extends Effect = Effect> {
+  workflowId: string;
+  runId: string;
+  /** The activity id: stable across retries of one step, so deliverers key their records by it. */
+  stepKey: string;
+  /** 1 on the first try; a deliverer uses it to tell a retry (a record may already be there) from a first try. */
+  attempt: number;
+  effect: E;
+  run?: EffectRun;
+}
+
+export type Deliverer<E extends Effect> = (step: EffectStep<E>) => Promise<EffectOutcome | void>;
+
+/** Who delivers each kind of effect; a kind without a deliverer is only recorded in the step log (a goal). */
+export type Deliverers = { [K in Effect['kind']]?: Deliverer<Extract<Effect, { kind: K }>> };
+
 /**
- * Records each side effect of a run in its step log, once: the activity id is stable across retries of one step,
- * so a retried or re-delivered activity finds its row and does nothing twice. Delivery of the effect itself
- * (email, CSM task, webhook) builds on this log.
+ * Records each side effect of a run in its step log, once, then hands it to the deliverer of its kind. The
+ * activity id is stable across retries of one step, so a retried or re-delivered activity finds its row, and
+ * each deliverer keys its own records (outbox, tasks) by it to do nothing twice.
  */
-export function playbookActivities(deps: { db: Db }): PlaybookActivities {
+export function playbookActivities(deps: { db: Db; deliver: Deliverers }): PlaybookActivities {
   return {
-    async performEffect({ workflowId, runId, effect }) {
-      const { activityId } = Context.current().info;
+    async performEffect({ workflowId, runId, effect, run }) {
+      const { activityId, attempt } = Context.current().info;
       await deps.db
         .insertInto('run_steps')
         .values({
@@ -23,6 +41,9 @@ export function playbookActivities(deps: { db: Db }): PlaybookActivities {
         })
         .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key']).doNothing())
         .execute();
+      const deliver = deps.deliver[effect.kind] as Deliverer<Effect> | undefined;
+      if (!deliver) return;
+      return deliver({ workflowId, runId, stepKey: activityId, attempt, effect, run });
     },
   };
 }

@@ -54,6 +54,13 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     driver.onEntry?.(entry);
   };
   let lastEvent: Record<string, unknown> | undefined = resume?.lastEvent;
+  // Effects are stamped with the run's logical instant, so an email's "day N" is the plan's day, not a retry's.
+  const perform = (effect: Effect) =>
+    driver.perform(effect, {
+      at: iso(clock),
+      day: Math.floor((clock - enrolledAt) / DAY_MS),
+      enrolledAt: iso(enrolledAt),
+    });
 
   let nodeId = resume?.nodeId ?? playbook.startNodeId;
   for (let steps = resume?.steps ?? 0; ; steps++) {
@@ -127,7 +134,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
      * by the step's `failed` outcome when the playbook connected one; otherwise the run goes on by `out`.
      */
     const deliver = async (effect: Effect, kind: TimelineKind, summary: string, why = ''): Promise<string> => {
-      const outcome = (await driver.perform(effect)) ?? { status: 'done' };
+      const outcome = (await perform(effect)) ?? { status: 'done' };
       if (outcome.status === 'done') {
         record(node, kind, summary, why);
         return 'out';
@@ -189,7 +196,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       }
       case 'task': {
         const due = addDuration(now(), node.config.dueIn, account.timeZone, settings.calendar);
-        await driver.perform({
+        await perform({
           kind: 'task',
           nodeId: node.id,
           label: node.label,
@@ -254,7 +261,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         return variant.handle;
       }
       case 'updateField':
-        await driver.perform({
+        await perform({
           kind: 'updateField',
           nodeId: node.id,
           label: node.label,
@@ -290,7 +297,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           `Notify by ${node.config.channel}: ${node.config.message}`,
         );
       case 'goal':
-        await driver.perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
+        await perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
         record(
           node,
           'goal',

@@ -73,6 +73,14 @@ export type Effect =
   | { kind: 'updateField'; nodeId: string; label: string; field: string; value: string | number | boolean | null }
   | { kind: 'goal'; nodeId: string; label: string; name: string };
 
+/** When, in the run's plan, an effect happens: templates say "day 4", the outbox keeps the planned instant. */
+export interface EffectWhen {
+  at: string;
+  /** Whole days since enrollment. */
+  day: number;
+  enrolledAt: string;
+}
+
 /**
  * What became of an effect. `skipped`: nothing was owed (every recipient unsubscribed, the frequency cap);
  * `failed`: delivery failed for good (a bounced address, a 4xx from a webhook), with the reason in `detail`.
@@ -142,7 +150,7 @@ export interface Driver {
    */
   sleepUntil(at: number): Promise<WaitEnd>;
   /** Performs a side effect; no answer (as from runs recorded before outcomes existed) means it was done. */
-  perform(effect: Effect): Promise<EffectOutcome | void>;
+  perform(effect: Effect, when: EffectWhen): Promise<EffectOutcome | void>;
   /** The event's data and when it arrived; `skippedAt` when an operator stopped the wait; undefined when `until` passed first. */
   awaitEvent(
     request: EventRequest,

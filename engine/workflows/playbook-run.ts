@@ -145,9 +145,17 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       if (!woken) return;
       return skip.requested ? { skippedAt: skip.at ?? Date.now() } : takeChange();
     },
-    async perform(effect) {
+    async perform(effect, when) {
       const { workflowId, runId } = workflowInfo();
-      return performEffect({ workflowId, runId, effect });
+      const { playbook, account } = input;
+      const run = {
+        ...when,
+        accountId: account.id,
+        playbookKey: playbook.key,
+        playbookName: playbook.name,
+        version: playbook.version,
+      };
+      return performEffect({ workflowId, runId, effect, run });
     },
     async awaitEvent(request, accountFields) {
       const since = Date.now();

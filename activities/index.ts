@@ -9,6 +9,7 @@ import type { Db } from '../server/db/database.js';
 import { accountEntityActivities } from './accounts/entity.js';
 import { sweepActivities } from './accounts/sweep.js';
 import { systemEmailActivities } from './email/system-email.js';
+import type { EmailSettings } from './email/send-step.js';
 import type { MailTransport } from './email/transport.js';
 import { effectDeliverers } from './playbook/deliverers.js';
 import { playbookActivities } from './playbook/perform-effect.js';
@@ -20,6 +21,12 @@ export interface ActivityDeps {
   /** The account workflows enroll accounts and message runs through the client, on this task queue. */
   temporal: Client;
   taskQueue: string;
+  /** HMAC key of outbound webhooks' signature header; unset: they go unsigned. */
+  webhookSecret?: string;
+  /** Slack incoming webhook for notify steps; unset: slack notifications are skipped. */
+  slackWebhookUrl?: string;
+  /** Playbook email steps (links, footer, frequency cap); unset: email steps are only recorded, not sent. */
+  email?: EmailSettings;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */

@@ -70,11 +70,15 @@ export interface AccountEntityActivities {
   }): Promise<{ events: RecordedAccountEvent[]; afterSeq: number }>;
   /** Saves how far the account's events have been applied, so a restarted entity does not apply them again. */
   saveAppliedSeq(request: { accountId: string; seq: number }): Promise<void>;
-  /** Scores the account now (events roll-ups, time-based signals); answers its level before and after. */
+  /**
+   * Scores the account now (events roll-ups, time-based signals) with the current scorecard; answers its level
+   * before and after, and the scorecard version used (absent in histories recorded before it was answered).
+   */
   rescoreAccount(request: { accountId: string; asOf: string }): Promise<{
     from: string;
     to: string;
     fields: Record<string, unknown>;
+    scorecardVersion?: number;
   }>;
   /**
    * The account's fields as conditions see them, its time zone, and the calendar date there at `asOf` (default
@@ -91,11 +95,30 @@ export interface AccountEntityActivities {
   accountRuns(request: { accountId: string }): Promise<AccountRunRef[]>;
 }
 
-/** The daily sweep's batches: each account in the batch gets the sweep message in its entity workflow. */
+/** One account's changed fields (old and new values), as its entity workflow's fieldsChanged signal carries them. */
+export interface AccountFieldChanges {
+  accountId: string;
+  changed: Record<string, { from: unknown; to: unknown }>;
+}
+
+/**
+ * Messages to many accounts' entity workflows, a batch per activity: the daily sweep, a re-score after a new
+ * scorecard version, and the changes a CSV import made. Each batch is safe to retry: the messages it repeats are
+ * idempotent for the entity (a sweep or rescore scores again; a repeated field change re-evaluates triggers whose
+ * enrollment policy decides).
+ */
 export interface SweepActivities {
   sweepAccounts(request: {
     asOf: string;
     after?: string;
     limit: number;
   }): Promise<{ swept: number; nextAfter?: string }>;
+  /** Scores the next `limit` accounts by id; those whose score moved get the rescore message. */
+  rescoreAccounts(request: {
+    scorecardVersion: number;
+    after?: string;
+    limit: number;
+  }): Promise<{ scored: number; notified: number; nextAfter?: string }>;
+  /** Each account given hears of its changed fields. */
+  notifyFieldChanges(request: { changes: AccountFieldChanges[] }): Promise<{ notified: number }>;
 }

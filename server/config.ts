@@ -79,6 +79,39 @@ export const Config = z.object({
     .describe('An SMTP relay. Unset: an in-process SMTP server catches every email (see the Outbox).'),
   SMTP_CATCHER_PORT: port(2525).describe('Port of the in-process SMTP catcher.'),
   MAIL_FROM: z.string().min(3).default('Stayflow <success@stayflow.local>').describe('From address of emails.'),
+
+  WEBHOOK_SECRET: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Signs outbound webhooks (HMAC-SHA256, Stayflow-Signature header). Unset: webhooks go unsigned.'),
+  SLACK_WEBHOOK_URL: urlWithProtocols(['https:'], 'https://hooks.slack.com/services/T000/B000/XXXX')
+    .optional()
+    .describe('Slack incoming webhook for notify steps on the slack channel. Unset: those steps are skipped.'),
+
+  LINK_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
+    .optional()
+    .describe(
+      'Signs unsubscribe and click links in emails (HMAC-SHA256). Unset: a random secret kept in the database.',
+    ),
+  MAIL_FREQUENCY_CAP: z
+    .string()
+    .regex(/^(off|[1-9]\d{0,3}\/[1-9]\d{0,3}[hd])$/, {
+      message: 'must be emails/period like 3/7d (3 per 7 days) or 2/24h, or off',
+    })
+    .default('3/7d')
+    .describe('Most playbook emails one contact gets in a rolling period; more are skipped. off: no cap.'),
+  MAIL_COMPANY_NAME: z.string().min(1).optional().describe('Company named in the footer of playbook emails.'),
+  MAIL_POSTAL_ADDRESS: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Postal address in the footer of playbook emails (anti-spam laws require one).'),
+  MAIL_OPEN_TRACKING: flag
+    .default(false)
+    .describe('Add an open-tracking pixel to playbook emails (records email.opened events). Off by default.'),
 });
 export type Config = z.infer<typeof Config>;
 

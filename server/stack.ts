@@ -20,6 +20,9 @@ import { createWorker } from './temporal/worker.js';
 import { DAILY_SWEEP_SCHEDULE, ensureDailySweep } from './temporal/schedules.js';
 import { notifyEventsRecorded } from './accounts/entity-signals.js';
 import { installShippedTemplates } from './templates/shipped.js';
+import { installSeedPlaybooks } from './playbooks/seed.js';
+import { loadLinkSecret } from './mail/link-secret.js';
+import { parseFrequencyCap } from '../activities/email/frequency-cap.js';
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -67,6 +70,9 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     await installDefaultScorecard(database.db);
     const templates = await installShippedTemplates(database.db);
     if (templates.installed.length + templates.updated.length > 0) logger.info(templates, 'shipped email templates');
+    const seeds = await installSeedPlaybooks(database.db);
+    if (seeds.installed.length > 0) logger.info({ installed: seeds.installed }, 'seed playbooks published');
+    for (const failed of seeds.failed) logger.warn(failed, 'seed playbook not installed: it does not compile here');
 
     let smtpCatcher: SmtpCatcher | undefined;
     let smtpUrl = config.SMTP_URL;
@@ -142,6 +148,16 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
           mailFrom: config.MAIL_FROM,
           temporal: client,
           taskQueue: config.TEMPORAL_TASK_QUEUE,
+          webhookSecret: config.WEBHOOK_SECRET,
+          slackWebhookUrl: config.SLACK_WEBHOOK_URL,
+          email: {
+            publicUrl: config.publicUrl,
+            linkSecret: await loadLinkSecret(database.db, config.LINK_SECRET),
+            frequencyCap: parseFrequencyCap(config.MAIL_FREQUENCY_CAP),
+            company: config.MAIL_COMPANY_NAME,
+            postalAddress: config.MAIL_POSTAL_ADDRESS,
+            openTracking: config.MAIL_OPEN_TRACKING,
+          },
         }),
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         workflowBundle: opts.workflowBundle,

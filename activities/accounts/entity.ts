@@ -1,12 +1,11 @@
 import { DateTime } from 'luxon';
 import type { AccountEntityActivities } from '../../engine/activity-contracts.js';
-import type { EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { PublishedPlaybook } from '../../engine/triggers/match.js';
 import { HttpError } from '../../server/api/http-error.js';
-import { accountSnapshot } from '../../server/accounts/store.js';
+import { accountConditionFields } from '../../server/accounts/condition-fields.js';
 import type { Db } from '../../server/db/database.js';
 import { eventsAfter } from '../../server/events/store.js';
-import { latestHealthOf, scoreAndRecord } from '../../server/health/service.js';
+import { scoreAndRecord } from '../../server/health/service.js';
 import { compiledVersion, findPlaybook, listPlaybooks } from '../../server/playbooks/store.js';
 import { activeRunsOf, enroll, type EnrollContext } from '../../server/playbooks/runs.js';
 
@@ -18,20 +17,15 @@ export function accountEntityActivities(deps: { db: Db } & EnrollContext): Accou
   const { db } = deps;
   return {
     async accountFields({ accountId, asOf }) {
-      let snapshot;
+      let account;
       try {
-        snapshot = await accountSnapshot(db, accountId);
+        account = await accountConditionFields(db, accountId);
       } catch (error) {
         if (error instanceof HttpError && error.status === 404) return undefined;
         throw error;
       }
-      const health = (await latestHealthOf(db, [accountId])).get(accountId);
-      const fields = {
-        ...snapshot.fields,
-        ...(health && { riskScore: health.riskScore, riskLevel: health.riskLevel, healthScore: health.healthScore }),
-      };
       const at = asOf ? DateTime.fromISO(asOf) : DateTime.now();
-      return { timeZone: snapshot.timeZone, today: at.setZone(snapshot.timeZone).toISODate()!, fields };
+      return { timeZone: account.timeZone, today: at.setZone(account.timeZone).toISODate()!, fields: account.fields };
     },
 
     async accountEventsAfter({ accountId, afterSeq, limit }) {
@@ -59,7 +53,12 @@ export function accountEntityActivities(deps: { db: Db } & EnrollContext): Accou
     async rescoreAccount({ accountId, asOf }) {
       const result = await scoreAndRecord(db, accountId, new Date(asOf));
       const { riskScore, riskLevel, healthScore } = result.score;
-      return { from: result.previousLevel ?? 'none', to: result.level, fields: { riskScore, riskLevel, healthScore } };
+      return {
+        from: result.previousLevel ?? 'none',
+        to: result.level,
+        fields: { riskScore, riskLevel, healthScore },
+        scorecardVersion: result.score.scorecardVersion,
+      };
     },
 
     async publishedPlaybooks() {
@@ -82,8 +81,8 @@ export function accountEntityActivities(deps: { db: Db } & EnrollContext): Accou
       try {
         const playbook = await findPlaybook(db, playbookKey);
         const ir = await compiledVersion(db, playbook);
-        const snapshot = await accountSnapshot(db, accountId);
-        const run = await enroll(deps, ir, snapshot as EnrollmentAccount, reason);
+        // With its health fields, so the run's branches and exit criteria see the score that started it.
+        const run = await enroll(deps, ir, await accountConditionFields(db, accountId), reason);
         return { started: true, workflowId: run.workflowId, version: run.version };
       } catch (error) {
         // Already enrolled, cooling down, unpublished since: a decision to record, not a failure to retry.

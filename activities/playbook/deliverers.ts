@@ -1,10 +1,21 @@
 import type { ActivityDeps } from '../index.js';
+import { emailDeliverer } from '../email/send-step.js';
+import { notifyDeliverer } from '../effects/notify.js';
+import { taskDeliverer } from '../effects/task.js';
+import { updateFieldDeliverer } from '../effects/update-field.js';
+import { webhookDeliverer } from '../effects/webhook.js';
 import type { Deliverers } from './perform-effect.js';
 
 /**
  * Each effect kind's delivery, bound to the worker's dependencies. One line per kind: the modules that deliver
  * (the email outbox, CSM tasks, outbound webhooks, notifications) live beside their own stores.
  */
-export function effectDeliverers(_deps: ActivityDeps): Deliverers {
-  return {};
+export function effectDeliverers(deps: ActivityDeps): Deliverers {
+  return {
+    ...(deps.email && { email: emailDeliverer({ ...deps, from: deps.mailFrom, settings: deps.email }) }),
+    task: taskDeliverer(deps),
+    webhook: webhookDeliverer({ db: deps.db, secret: deps.webhookSecret }),
+    notify: notifyDeliverer(deps),
+    updateField: updateFieldDeliverer(deps),
+  };
 }

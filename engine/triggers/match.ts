@@ -16,7 +16,8 @@ export interface PublishedPlaybook {
 /** Something that happened to an account, in the order its workflow applies them. */
 export type AccountHappening =
   | { kind: 'event'; name: string; data: Record<string, unknown> }
-  | { kind: 'riskLevel'; from: string; to: string }
+  /** A new score moved the level; the score and the scorecard version that gave it travel into the run's reason. */
+  | { kind: 'riskLevel'; from: string; to: string; score?: number; scorecardVersion?: number }
   | { kind: 'fields'; changed: Record<string, { from: unknown; to: unknown }> }
   /** The daily sweep: `today` is the calendar date in the account's time zone (YYYY-MM-DD). */
   | { kind: 'day'; today: string };
@@ -37,6 +38,14 @@ export function shiftDate(date: unknown, days: number): string | undefined {
   return new Date(ms + days * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** ": risk score 85 under scorecard version 2", when the score is known (older histories do not carry it). */
+function scoreClause(happening: { score?: number; scorecardVersion?: number }): string {
+  if (happening.score === undefined) return '';
+  const version =
+    happening.scorecardVersion === undefined ? '' : ` under scorecard version ${happening.scorecardVersion}`;
+  return `: risk score ${happening.score}${version}`;
+}
+
 function triggerReason(trigger: Trigger, happening: AccountHappening, fields: Readonly<Record<string, unknown>>) {
   switch (trigger.type) {
     case 'event':
@@ -47,7 +56,7 @@ function triggerReason(trigger: Trigger, happening: AccountHappening, fields: Re
     case 'riskLevelEntered':
       if (happening.kind !== 'riskLevel' || happening.to !== trigger.level || happening.from === trigger.level)
         return undefined;
-      return `risk level entered ${trigger.level} (was ${happening.from})`;
+      return `risk level entered ${trigger.level} (was ${happening.from})${scoreClause(happening)}`;
     case 'fieldChanged': {
       if (happening.kind !== 'fields' || !Object.prototype.hasOwnProperty.call(happening.changed, trigger.field))
         return undefined;

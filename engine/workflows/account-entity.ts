@@ -12,6 +12,7 @@ import {
   accountStateQuery,
   eventsRecordedSignal,
   fieldsChangedSignal,
+  rescoreSignal,
   sweepSignal,
   type EnrollmentDecision,
   type FieldsChangedMessage,
@@ -24,7 +25,10 @@ const acts = proxyActivities<AccountEntityActivities>({
 });
 
 type Message =
-  { kind: 'events' } | { kind: 'fields'; changed: FieldsChangedMessage['changed'] } | { kind: 'sweep'; asOf: string };
+  | { kind: 'events' }
+  | { kind: 'fields'; changed: FieldsChangedMessage['changed'] }
+  | { kind: 'sweep'; asOf: string }
+  | { kind: 'rescore'; scorecardVersion: number; from?: string };
 
 export interface AccountEntityInput {
   accountId: string;
@@ -63,6 +67,7 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
   });
   setHandler(fieldsChangedSignal, ({ changed }) => void queue.push({ kind: 'fields', changed }));
   setHandler(sweepSignal, ({ asOf }) => void queue.push({ kind: 'sweep', asOf }));
+  setHandler(rescoreSignal, (message) => void queue.push({ kind: 'rescore', ...message }));
   setHandler(accountStateQuery, () => ({
     accountId,
     appliedSeq: appliedSeq ?? 0,
@@ -104,7 +109,12 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
         const batch = await acts.accountEventsAfter({ accountId, afterSeq: appliedSeq, limit: EVENT_BATCH });
         appliedSeq = batch.afterSeq;
         for (const event of batch.events) {
-          await happen({ kind: 'event', name: event.name, data: event.data }, account.fields, await published());
+          await happen(
+            { kind: 'event', name: event.name, data: event.data },
+            account.fields,
+            await published(),
+            event.seq,
+          );
           appliedSeq = event.seq;
         }
         if (batch.events.length > 0) await acts.saveAppliedSeq({ accountId, seq: appliedSeq });
@@ -115,19 +125,27 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
       await happen({ kind: 'fields', changed: message.changed }, account.fields, await published());
       const fields = Object.fromEntries(Object.keys(message.changed).map((k) => [k, account.fields[k]]));
       await tellRuns((run) => getExternalWorkflowHandle(run.workflowId).signal(accountFieldsSignal, { fields }));
-    } else {
+    } else if (message.kind === 'sweep') {
       await rescore(message.asOf, published);
       await happen({ kind: 'day', today: account.today }, account.fields, await published());
+    } else {
+      // Scored now under whatever version is current when this message's turn comes (the newest wins).
+      await rescore(new Date().toISOString(), published, message.from);
     }
     return true;
   }
 
-  async function rescore(asOf: string, published: () => Promise<PublishedPlaybook[]>) {
+  async function rescore(asOf: string, published: () => Promise<PublishedPlaybook[]>, from?: string) {
     const score = await acts.rescoreAccount({ accountId, asOf });
-    const before = riskLevel ?? score.from;
+    const before = riskLevel ?? from ?? score.from;
     riskLevel = score.to;
     if (before !== score.to) {
-      await happen({ kind: 'riskLevel', from: before, to: score.to }, score.fields, await published());
+      const riskScore = typeof score.fields.riskScore === 'number' ? score.fields.riskScore : undefined;
+      await happen(
+        { kind: 'riskLevel', from: before, to: score.to, score: riskScore, scorecardVersion: score.scorecardVersion },
+        score.fields,
+        await published(),
+      );
     }
     // Runs hear about a new score only when it moved: each message wakes every waiting run.
     const scoreKey = `${String(score.fields.riskScore)}/${score.to}`;
@@ -144,7 +162,12 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
     );
   }
 
-  async function happen(happening: AccountHappening, fields: Record<string, unknown>, playbooks: PublishedPlaybook[]) {
+  async function happen(
+    happening: AccountHappening,
+    fields: Record<string, unknown>,
+    playbooks: PublishedPlaybook[],
+    eventSeq?: number,
+  ) {
     const startedNow = new Set<string>();
     for (const match of matchTriggers(playbooks, happening, fields)) {
       const outcome = await acts.enrollAccount({ accountId, playbookKey: match.playbookKey, reason: match.reason });
@@ -154,6 +177,7 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
         reason: match.reason,
         started: outcome.started,
         detail: outcome.started ? `started ${outcome.workflowId} (version ${outcome.version})` : outcome.reason,
+        ...(eventSeq !== undefined && { eventSeq }),
       });
       if (decisions.length > KEPT_DECISIONS * 2) decisions.splice(0, decisions.length - KEPT_DECISIONS);
       if (!outcome.started) continue;

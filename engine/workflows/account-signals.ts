@@ -17,6 +17,20 @@ export interface SweepMessage {
 }
 export const sweepSignal = defineSignal<[SweepMessage]>('sweep');
 
+/**
+ * A new scorecard version was saved: score the account again now (no date triggers — those belong to the day, and
+ * the sweep fires them), so risk-level triggers fire for accounts whose level changed under the new version.
+ */
+export interface RescoreMessage {
+  scorecardVersion: number;
+  /**
+   * The level before the new version, when the sender already recorded a score under it: a workflow started by this
+   * message has no level of its own to compare with, and the newest row already has the new level.
+   */
+  from?: string;
+}
+export const rescoreSignal = defineSignal<[RescoreMessage]>('rescore');
+
 /** One enrollment decision the account's workflow took, for "why (not) enrolled". */
 export interface EnrollmentDecision {
   at: string;
@@ -25,6 +39,8 @@ export interface EnrollmentDecision {
   started: boolean;
   /** The run it started, or why it did not start (already enrolled, cooling down…). */
   detail: string;
+  /** The event that matched, by its per-account sequence number (event triggers only). */
+  eventSeq?: number;
 }
 
 export interface AccountEntityState {

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { applyAccountPatch } from '../../engine/accounts/changes.js';
 import { checkCustomFields } from '../../engine/accounts/custom-fields.js';
 import type { ImportIssue } from '../../engine/accounts/import-report.js';
+import type { AccountFieldChanges } from '../../engine/activity-contracts.js';
 import {
   AccountInput,
   AccountPatch,
@@ -15,6 +16,7 @@ import type { Db } from '../db/database.js';
 import { cellValue, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
 import type { RowOutcomes } from './import.js';
 import { accountColumns, newAccount, selectAccounts, toAccount } from './rows.js';
+import { fieldChanges } from './store.js';
 
 // An accounts file: one row per account, matched to stored accounts by external id. A row states the account as it
 // should be for the columns the file has; columns it does not have are left alone. An empty cell means "no value";
@@ -106,15 +108,17 @@ export function readAccountRow(
 
 /**
  * Writes one batch in one transaction: new external ids are created (a new account needs a name), known ones get
- * the row's changes, and a row that changes nothing is counted unchanged and not written.
+ * the row's changes, and a row that changes nothing is counted unchanged and not written. Answers, beside the
+ * counts, what changed in each updated account (for its workflow's "field changed" triggers).
  */
 export async function writeAccountBatch(
   db: Db,
   batch: AccountRow[],
   written: ReadonlyMap<string, string>,
-): Promise<RowOutcomes> {
+): Promise<RowOutcomes & { changes: AccountFieldChanges[] }> {
   return db.transaction().execute(async (tx) => {
-    const outcomes: RowOutcomes = { created: 0, updated: 0, unchanged: 0, rejected: [] };
+    const outcomes = { created: 0, updated: 0, unchanged: 0, rejected: [] as RowOutcomes['rejected'] };
+    const changes: AccountFieldChanges[] = [];
     const stored = await selectAccounts(tx)
       .where(
         'external_id',
@@ -131,7 +135,10 @@ export async function writeAccountBatch(
       if (current) {
         const { next, changed } = applyAccountPatch(current, row.patch);
         if (changed.length === 0) outcomes.unchanged++;
-        else updates.push({ id: current.id, next });
+        else {
+          updates.push({ id: current.id, next });
+          changes.push({ accountId: current.id, changed: fieldChanges(current, next, changed) });
+        }
         continue;
       }
       const input = AccountInput.safeParse(row.patch);
@@ -152,7 +159,7 @@ export async function writeAccountBatch(
     if (updates.length > 0) await updateAccounts(tx, updates);
     outcomes.created += inserts.length;
     outcomes.updated += updates.length;
-    return outcomes;
+    return { ...outcomes, changes };
   });
 }
 

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { ImportKind, ImportReport, RejectedRow } from '../../engine/accounts/import-report.js';
+import type { AccountFieldChanges } from '../../engine/activity-contracts.js';
 import type { Db } from '../db/database.js';
 import { readCsv } from './csv-read.js';
 import { compileAccountFields } from './field-definitions.js';
@@ -21,7 +22,14 @@ const BATCH_ROWS = 500;
  * column Stayflow does not know changes nothing. Then the valid rows are written in batches, one transaction each;
  * a rejected row changes nothing, and the report says why, by row and column.
  */
-export async function importCsv(db: Db, source: Readable, kind: ImportKind, maxBytes: number): Promise<ImportReport> {
+export async function importCsv(
+  db: Db,
+  source: Readable,
+  kind: ImportKind,
+  maxBytes: number,
+  /** Told, after each committed batch, which accounts' fields it changed (not called for a batch with none). */
+  onChanges?: (changes: AccountFieldChanges[]) => void,
+): Promise<ImportReport> {
   const rejected: RejectedRow[] = [];
   let rows = 0;
   const firstRowOf = new Map<string, number>();
@@ -58,7 +66,11 @@ export async function importCsv(db: Db, source: Readable, kind: ImportKind, maxB
     return {
       kind,
       rows,
-      ...(await inBatches(valid, rejected, (batch) => writeAccountBatch(db, batch, header.written))),
+      ...(await inBatches(valid, rejected, async (batch) => {
+        const { changes, ...outcomes } = await writeAccountBatch(db, batch, header.written);
+        if (changes.length > 0) onChanges?.(changes);
+        return outcomes;
+      })),
     };
   }
 

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { applyAccountPatch } from '../../engine/accounts/changes.js';
 import { checkCustomFields } from '../../engine/accounts/custom-fields.js';
-import type { Account, AccountInput, AccountPatch, CustomFields } from '../../engine/accounts/schema.js';
+import type {
+  Account,
+  AccountInput,
+  AccountPatch,
+  AccountProperties,
+  CustomFields,
+} from '../../engine/accounts/schema.js';
 import type { EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { Segment } from '../../engine/playbook/account-fields.js';
 import { HttpError, notFound } from '../api/http-error.js';
@@ -142,20 +148,31 @@ export async function listAccounts(db: Db, filters: AccountFilters) {
  */
 export async function accountSnapshot(db: Db, accountId: string): Promise<EnrollmentAccount> {
   const account = await findAccount(db, accountId);
+  return { id: account.id, timeZone: account.timeZone, fields: snapshotFields(account) };
+}
+
+/** The account's fields as runs and conditions see them: the built-in ones, custom fields beside them. */
+export function snapshotFields(account: AccountProperties): EnrollmentAccount['fields'] {
   return {
-    id: account.id,
-    timeZone: account.timeZone,
-    fields: {
-      ...account.custom,
-      externalId: account.externalId,
-      name: account.name,
-      segment: account.segment,
-      plan: account.plan,
-      mrr: account.mrr,
-      locale: account.locale,
-      lifecycleStage: account.lifecycleStage,
-      renewalDate: account.renewalDate,
-      startDate: account.startDate,
-    },
+    ...account.custom,
+    externalId: account.externalId,
+    name: account.name,
+    segment: account.segment,
+    plan: account.plan,
+    mrr: account.mrr,
+    locale: account.locale,
+    lifecycleStage: account.lifecycleStage,
+    renewalDate: account.renewalDate,
+    startDate: account.startDate,
   };
+}
+
+/** The old and new value of each changed name, as the account workflow's fieldsChanged message carries them. */
+export function fieldChanges(
+  before: AccountProperties,
+  after: AccountProperties,
+  names: readonly string[],
+): Record<string, { from: unknown; to: unknown }> {
+  const [from, to] = [snapshotFields(before), snapshotFields(after)];
+  return Object.fromEntries(names.map((name) => [name, { from: from[name] ?? null, to: to[name] ?? null }]));
 }

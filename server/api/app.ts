@@ -20,6 +20,11 @@ import { scorecardRoutes } from './routes/scorecard.js';
 import { accountRoutes } from './routes/accounts.js';
 import { accountFieldRoutes } from './routes/account-fields.js';
 import { contactRoutes } from './routes/contacts.js';
+import { emailLinkRoutes } from './routes/email-links.js';
+import { enrollmentRoutes } from './routes/enrollment.js';
+import { taskRoutes } from './routes/tasks.js';
+import { approvalRoutes } from './routes/approvals.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 
 const editorDist = fileURLToPath(new URL('../../editor/dist', import.meta.url));
 
@@ -36,6 +41,11 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...accountRoutes(ctx),
     ...contactRoutes(ctx),
     ...accountFieldRoutes(ctx),
+    ...emailLinkRoutes(ctx),
+    ...enrollmentRoutes(ctx),
+    ...taskRoutes(ctx),
+    ...approvalRoutes(ctx),
+    ...deliveryRoutes(ctx),
   ] as Route<never, never, never>[];
 }
 

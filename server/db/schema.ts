@@ -25,6 +25,8 @@ export interface PlaybooksTable {
   current_version: number | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  /** Set while the playbook is archived: it enrolls no one; its running runs finish on their version. */
+  archived_at: Generated<Date | null>;
 }
 
 export interface PlaybookVersionsTable {
@@ -174,4 +176,86 @@ export interface Database {
   scorecard_versions: ScorecardVersionsTable;
   account_health: AccountHealthTable;
   email_templates: EmailTemplatesTable;
+  csm_tasks: CsmTasksTable;
+  effect_deliveries: EffectDeliveriesTable;
+  email_outbox: EmailOutboxTable;
+  app_secrets: AppSecretsTable;
+}
+
+export interface CsmTasksTable {
+  id: Generated<string>;
+  workflow_id: string;
+  run_id: string;
+  step_key: string;
+  node_id: string;
+  account_id: string | null;
+  account_name: string | null;
+  playbook_key: string | null;
+  playbook_name: string | null;
+  playbook_version: number | null;
+  assignee_role: string;
+  assignee_email: string | null;
+  /** Why the task has no assignee (the account names no owner CSM), for the person who picks it up. */
+  assignment_note: string | null;
+  kind: string;
+  title: string;
+  instructions: Generated<string>;
+  due_at: Date;
+  status: Generated<'open' | 'done' | 'dismissed'>;
+  completed_at: Date | null;
+  note: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** One attempt to deliver an outbound effect (webhook, notification, field update), keyed by its step. */
+export interface EffectDeliveriesTable {
+  workflow_id: string;
+  run_id: string;
+  step_key: string;
+  attempt: number;
+  kind: string;
+  target: string;
+  status: 'sending' | 'done' | 'retrying' | 'failed' | 'skipped';
+  http_status: number | null;
+  detail: string | null;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+}
+
+export type OutboxState = 'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'uncertain';
+
+/** One playbook email to one recipient, keyed by its step: written before and after the SMTP call. */
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  workflow_id: string;
+  run_id: string;
+  step_key: string;
+  /** Lower-cased address. */
+  recipient: string;
+  recipient_name: string | null;
+  node_id: string;
+  account_id: string;
+  contact_id: string | null;
+  template_key: string;
+  locale: string | null;
+  subject: string | null;
+  html: string | null;
+  text: string | null;
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
+  state: ColumnType<OutboxState, OutboxState | undefined, OutboxState>;
+  message_id: string;
+  smtp_response: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+/** Install-wide secrets every process must share (the link-signing key), made once. */
+export interface AppSecretsTable {
+  name: string;
+  value: string;
+  created_at: Generated<Date>;
 }

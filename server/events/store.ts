@@ -262,3 +262,20 @@ export async function resolveEventAccounts(
   });
   return issues.length ? { ok: false, issues } : { ok: true, events: resolved };
 }
+
+/** When the account last had each of these events (by when they happened); names it never had are absent. */
+export async function lastEventTimes(
+  db: Db,
+  accountId: string,
+  names: readonly string[],
+): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('account_events')
+    .select(['name', (eb) => eb.fn.max('occurred_at').as('last')])
+    .where('account_id', '=', accountId)
+    .where('name', 'in', [...names])
+    .groupBy('name')
+    .execute();
+  return new Map(rows.map((row) => [row.name, new Date(row.last as unknown as string | Date).toISOString()]));
+}

@@ -31,6 +31,8 @@ export interface ScoreResult {
   score: HealthRecord;
   /** The level of the account's previous row; null when this is its first score. */
   previousLevel: HealthRiskLevel | null;
+  /** The risk score of the account's previous row; null when this is its first score. */
+  previousScore: number | null;
   level: HealthRiskLevel;
   /** The level differs from the previous one (a first score counts as a change unless it is `none`). */
   changed: boolean;
@@ -117,7 +119,7 @@ async function scoreWith(db: Db, scorecard: StoredScorecard, accountId: string, 
   return db.transaction().execute(async (tx) => {
     const previous = await tx
       .selectFrom('account_health')
-      .select('risk_level')
+      .select(['risk_level', 'risk_score'])
       .where('account_id', '=', accountId)
       .orderBy('computed_at', 'desc')
       .orderBy('id', 'desc')
@@ -141,6 +143,7 @@ async function scoreWith(db: Db, scorecard: StoredScorecard, accountId: string, 
     return {
       score: toRecord(row),
       previousLevel,
+      previousScore: previous?.risk_score ?? null,
       level: health.riskLevel,
       changed: (previousLevel ?? 'none') !== health.riskLevel,
     };
@@ -157,6 +160,8 @@ export interface RescoreBatch {
   scored: number;
   /** Accounts whose level changed, for the caller to act on (riskLevelEntered triggers). */
   changed: { accountId: string; previousLevel: HealthRiskLevel | null; level: HealthRiskLevel }[];
+  /** Accounts whose score or level moved (a superset of `changed`): their runs' conditions may read it. */
+  moved: { accountId: string; previousLevel: HealthRiskLevel | null }[];
   /** Pass as `after` for the next batch; undefined when this was the last one. */
   nextAfter: string | undefined;
 }
@@ -176,14 +181,19 @@ export async function rescoreBatch(
   if (opts.after !== undefined) query = query.where('id', '>', opts.after);
   const accounts = await query.execute();
   const changed: RescoreBatch['changed'] = [];
+  const moved: RescoreBatch['moved'] = [];
   for (const { id } of accounts) {
     const result = await scoreWith(db, scorecard, id, asOf);
     if (result.changed) changed.push({ accountId: id, previousLevel: result.previousLevel, level: result.level });
+    if (result.changed || (result.previousScore ?? 0) !== result.score.riskScore) {
+      moved.push({ accountId: id, previousLevel: result.previousLevel });
+    }
   }
   return {
     scorecardVersion: scorecard.version,
     scored: accounts.length,
     changed,
+    moved,
     nextAfter: accounts.length === limit ? accounts.at(-1)!.id : undefined,
   };
 }

@@ -18,6 +18,8 @@ export interface PlaybookRecord {
   draft: unknown;
   currentVersion: number | null;
   updatedAt: string;
+  /** When it was archived: an archived playbook enrolls no one, and its running runs finish on their version. */
+  archivedAt: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +45,7 @@ const toRecord = (row: {
   draft: unknown;
   current_version: number | null;
   updated_at: Date;
+  archived_at: Date | null;
 }): PlaybookRecord => ({
   id: row.id,
   key: row.key,
@@ -50,10 +53,37 @@ const toRecord = (row: {
   draft: row.draft,
   currentVersion: row.current_version,
   updatedAt: row.updated_at.toISOString(),
+  archivedAt: row.archived_at?.toISOString() ?? null,
 });
 
-export async function listPlaybooks(db: Db): Promise<PlaybookRecord[]> {
-  return (await db.selectFrom('playbooks').selectAll().orderBy('name').execute()).map(toRecord);
+/**
+ * Playbooks by name. Archived ones enroll no one, so they are left out unless asked for: trigger evaluation (the
+ * account workflow's `publishedPlaybooks`) lists them this way and never sees an archived playbook.
+ */
+export async function listPlaybooks(
+  db: Db,
+  { includeArchived = false }: { includeArchived?: boolean } = {},
+): Promise<PlaybookRecord[]> {
+  let query = db.selectFrom('playbooks').selectAll();
+  if (!includeArchived) query = query.where('archived_at', 'is', null);
+  return (await query.orderBy('name').execute()).map(toRecord);
+}
+
+/**
+ * Archives or brings back a playbook. Archiving stops new enrollments (manual ones get a 409, triggers skip it);
+ * runs already going are Temporal workflows pinned to their version and finish untouched. Repeating either is a
+ * no-op that answers the playbook as it is.
+ */
+export async function setArchived(db: Db, idOrKey: string, archived: boolean): Promise<PlaybookRecord> {
+  const playbook = await findPlaybook(db, idOrKey);
+  if ((playbook.archivedAt !== null) === archived) return playbook;
+  const row = await db
+    .updateTable('playbooks')
+    .set({ archived_at: archived ? sql<Date>`now()` : null })
+    .where('id', '=', playbook.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
 }
 
 /** By id or by key: playbooks kept in git are addressed by key. */
@@ -145,7 +175,18 @@ export async function listVersions(db: Db, playbookId: string) {
   return rows.map((r) => ({ version: r.version, checksum: r.checksum, publishedAt: r.published_at.toISOString() }));
 }
 
+/**
+ * A published version's IR; without `version`, the current one — what an enrollment starts, so an archived
+ * playbook answers 409 there (a manual enrollment reads the message; the account workflow records it as why not).
+ */
 export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?: number): Promise<CompiledPlaybook> {
+  if (version === undefined && playbook.archivedAt !== null) {
+    throw new HttpError(
+      409,
+      'archived',
+      `Playbook '${playbook.key}' is archived, so it enrolls no one; unarchive it (POST /api/playbooks/${playbook.key}/unarchive) to enroll accounts again`,
+    );
+  }
   const wanted = version ?? playbook.currentVersion;
   if (wanted === null || wanted === undefined) {
     throw new HttpError(

@@ -181,9 +181,25 @@ describe('enrollments and runs on the Temporal dev server', () => {
 
   it('walks a run to its end on the dev server: skipped waits, a skipped event wait and a CSM approval', async () => {
     await publishNew('walkthrough-demo');
-    const { body } = await api('POST', '/api/playbooks/walkthrough-demo/enrollments', {
-      account: { id: 'cyberdyne', timeZone: 'America/Mexico_City', fields: { segment: 'mid-touch' } },
+    // A stored account with a contact: the run's emails really go out, to that contact.
+    const stored = await api('POST', '/api/accounts', {
+      externalId: 'walkthrough-cyberdyne',
+      name: 'Cyberdyne',
+      segment: 'mid-touch',
+      timeZone: 'America/Mexico_City',
+      locale: 'en',
     });
+    expect(stored.status).toBe(201);
+    const accountId = stored.body.id as string;
+    expect(
+      (
+        await api('POST', `/api/accounts/${accountId}/contacts`, {
+          name: 'Miles Dyson',
+          email: 'miles@cyberdyne.example',
+        })
+      ).status,
+    ).toBe(201);
+    const { body } = await api('POST', '/api/playbooks/walkthrough-demo/enrollments', { accountId });
     const id = encodeURIComponent(body.workflowId);
     const early = await api('POST', `/api/runs/${id}/approval`, {
       nodeId: 'offer',
@@ -228,6 +244,10 @@ describe('enrollments and runs on the Temporal dev server', () => {
         'offerMail: Email "Training offer" (offer) to primaryContact',
         'done: Done',
       ]),
+    );
+    const mail = await api('GET', '/api/outbox?to=miles@cyberdyne.example');
+    expect(mail.body.items.map((m: { subject: string }) => m.subject)).toContain(
+      'A free training session for Cyberdyne',
     );
   });
 

@@ -148,7 +148,7 @@ describe('email templates over HTTP', () => {
       readFileSync(new URL('../../playbooks/examples/welcome-and-checkin.json', import.meta.url), 'utf8'),
     );
     expect((await api('POST', '/api/playbooks/validate', { definition: example })).status).toBe(200);
-    example.nodes.find((n: { id: string }) => n.id === 'checkin').config.template = 'onboarding-day5';
+    example.nodes.find((n: { id: string }) => n.id === 'checkin').config.template = 'onboarding-day99';
     const { status, body } = await api('POST', '/api/playbooks/validate', { definition: example });
     expect(status).toBe(422);
     expect(body.error.issues).toEqual([expect.objectContaining({ nodeId: 'checkin', code: 'unknown_template' })]);

@@ -8,6 +8,8 @@ declare module 'vitest' {
     databaseUrl: string;
     /** Integration lane: secrets of API tokens (scope events; another scope only; revoked). */
     apiTokens: { events: string; otherScope: string; revoked: string };
+    /** Integration lane: the WEBHOOK_SECRET the stack signs outbound webhooks with. */
+    webhookSecret: string;
   }
 }
 export {};

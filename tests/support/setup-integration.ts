@@ -13,7 +13,9 @@ export default async function setup(project: TestProject) {
   if (!cliPath) {
     throw new Error('integration lane: the temporal CLI is not provisioned (run: bash scripts/provision.sh temporal)');
   }
-  const config = await testConfig();
+  // Outbound webhooks are signed with this secret, so the effects tests can check the signature a receiver sees.
+  const webhookSecret = 'integration-webhook-secret';
+  const config = await testConfig({ WEBHOOK_SECRET: webhookSecret });
   const stack = await startStack(config, { logger: testLogger(), temporalCliPath: cliPath }).catch((error: Error) => {
     throw new Error(`integration lane: the local stack did not start: ${error.message}`);
   });
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject) {
     revoked: apiTokens[2].secret,
   });
   project.provide('apiUrl', stack.apiUrl!);
+  project.provide('webhookSecret', webhookSecret);
   project.provide('taskQueue', config.TEMPORAL_TASK_QUEUE);
   return () => stack.close();
 }

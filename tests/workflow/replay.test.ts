@@ -13,6 +13,12 @@ it('has recorded histories to replay', () => {
   expect(files.length).toBeGreaterThan(0);
 });
 
+it('has a recorded run of every shipped seed playbook', () => {
+  const shipped = readdirSync(path.resolve('playbooks', 'seed')).filter((f) => f.endsWith('.json'));
+  expect(shipped.length).toBeGreaterThan(0);
+  for (const file of shipped) expect(files, `tests/histories/seed-${file}`).toContain(`seed-${file}`);
+});
+
 it.each(files)('replays %s against the current workflow code', async (file) => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as unknown;
   const workflowId = path.basename(file, '.json');

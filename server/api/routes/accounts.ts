@@ -10,10 +10,11 @@ import {
   findAccount,
   findAccountByExternalId,
   listAccounts,
-  accountSnapshot,
+  fieldChanges,
   patchAccount,
 } from '../../accounts/store.js';
-import { notifyFieldsChanged } from '../../accounts/entity-signals.js';
+import { handOffFieldChanges, notifyFieldsChanged } from '../../accounts/entity-signals.js';
+import type { AccountFieldChanges } from '../../../engine/activity-contracts.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
@@ -36,6 +37,26 @@ const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
 export const accountRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
+  const target = { temporal: ctx.temporal, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE };
+
+  /** An import's changed accounts reach their workflows through fan-out workflows, started before it answers. */
+  async function handOff(
+    changed: AccountFieldChanges[][],
+    updated: number,
+    log: { error(o: object, m: string): void },
+  ) {
+    if (changed.length === 0) return;
+    try {
+      await handOffFieldChanges(target, changed);
+    } catch (error) {
+      log.error({ err: error }, 'import committed but its changes were not handed to the engine');
+      throw new HttpError(
+        503,
+        'handoff_failed',
+        `The file was imported (${updated} accounts updated), but their playbooks were not told of the changes: Temporal did not answer. Re-importing will not tell them either (the rows are now unchanged); change those accounts again once Stayflow is healthy`,
+      );
+    }
+  }
   return [
     route({
       method: 'get',
@@ -96,7 +117,10 @@ export const accountRoutes = (ctx: AppContext) => {
         }
         try {
           if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) throw tooLarge(MAX_IMPORT_BYTES);
-          return await importCsv(db, req, query.kind, MAX_IMPORT_BYTES);
+          const changed: AccountFieldChanges[][] = [];
+          const report = await importCsv(db, req, query.kind, MAX_IMPORT_BYTES, (batch) => changed.push(batch));
+          await handOff(changed, report.updated, req.log);
+          return report;
         } catch (error) {
           // Answered before the body was read to its end: the rest of it is still on the connection, so it
           // cannot carry another request. Reading (and dropping) what is left for a bounded moment first lets a
@@ -149,22 +173,11 @@ export const accountRoutes = (ctx: AppContext) => {
       }),
       errors: [404, 409],
       async handler({ params, body }) {
-        const before = await accountSnapshot(db, params.id);
+        const before = await findAccount(db, params.id);
         const result = await patchAccount(db, params.id, body);
         if (result.changed.length > 0) {
           // The account's workflow hears of it: "field changed" and "segment entered" triggers, re-planned waits.
-          const after = await accountSnapshot(db, params.id);
-          const changed = Object.fromEntries(
-            result.changed.map((field) => [
-              field,
-              { from: before.fields[field] ?? null, to: after.fields[field] ?? null },
-            ]),
-          );
-          await notifyFieldsChanged(
-            { temporal: ctx.temporal, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE },
-            params.id,
-            changed,
-          );
+          await notifyFieldsChanged(target, params.id, fieldChanges(before, result.account, result.changed));
         }
         return result;
       },

@@ -13,6 +13,7 @@ import {
   listPlaybooks,
   listVersions,
   publishDraft,
+  setArchived,
   updateDraft,
 } from '../../playbooks/store.js';
 import { enroll, impactOf } from '../../playbooks/runs.js';
@@ -36,6 +37,10 @@ const Playbook = z
     draft: z.unknown(),
     currentVersion: z.number().nullable(),
     updatedAt: z.string(),
+    archivedAt: z
+      .string()
+      .nullable()
+      .meta({ description: 'Set while archived: the playbook enrolls no one; running runs finish on their version.' }),
   })
   .meta({ id: 'Playbook' });
 const PlaybookWithIssues = z.object({
@@ -55,10 +60,12 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/playbooks',
       tag: 'playbooks',
-      summary: 'Every playbook with its current published version.',
+      summary: 'Every playbook with its current published version, archived ones included (see archivedAt).',
       response: z.object({ items: z.array(Playbook.omit({ draft: true })) }),
       async handler() {
-        return { items: (await listPlaybooks(db)).map(({ draft: _draft, ...rest }) => rest) };
+        return {
+          items: (await listPlaybooks(db, { includeArchived: true })).map(({ draft: _draft, ...rest }) => rest),
+        };
       },
     }),
     route({
@@ -209,6 +216,33 @@ export const playbookRoutes = (ctx: AppContext) => {
           body.account ??
           (await accountSnapshot(db, body.accountId ?? (await findAccountByExternalId(db, body.externalId!)).id));
         return enroll(ctx, version, account);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/:id/archive',
+      tag: 'playbooks',
+      summary:
+        'Archives a playbook: it enrolls no one from now on (manual enrollments answer 409, triggers skip it); runs already going finish on their version.',
+      params: PlaybookRef,
+      response: Playbook.omit({ draft: true }),
+      errors: [404],
+      async handler({ params }) {
+        const { draft: _draft, ...rest } = await setArchived(db, params.id, true);
+        return rest;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/playbooks/:id/unarchive',
+      tag: 'playbooks',
+      summary: 'Brings an archived playbook back: its current version enrolls accounts again.',
+      params: PlaybookRef,
+      response: Playbook.omit({ draft: true }),
+      errors: [404],
+      async handler({ params }) {
+        const { draft: _draft, ...rest } = await setArchived(db, params.id, false);
+        return rest;
       },
     }),
   ];

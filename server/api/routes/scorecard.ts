@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HealthRiskLevel, Scorecard, SignalClass } from '../../../engine/health/scorecard.js';
+import { startScorecardRescore } from '../../accounts/entity-signals.js';
 import { findAccount } from '../../accounts/store.js';
 import type { AppContext } from '../../context.js';
 import { accountHealth, currentScorecard, saveScorecard, scoreAndRecord } from '../../health/service.js';
@@ -51,12 +52,28 @@ export const scorecardRoutes = (ctx: AppContext) => {
       path: '/api/scorecard',
       tag: 'health',
       summary:
-        'Saves a scorecard as the next version. Recorded scores keep the version they used; accounts are re-scored under the new one by the sweep.',
+        'Saves a scorecard as the next version. Recorded scores keep the version they used; a workflow then re-scores every account under the new one, and risk-level triggers fire where a level changed.',
       body: Scorecard,
       status: 201,
-      response: StoredScorecard,
-      async handler({ body }) {
-        return saveScorecard(db, body);
+      response: StoredScorecard.extend({
+        rescoreWorkflowId: z.string().nullable().meta({
+          description:
+            'The Temporal workflow re-scoring every account under this version; null when it could not be started (the daily sweep then re-scores them).',
+        }),
+      }),
+      async handler({ body, req }) {
+        const saved = await saveScorecard(db, body);
+        let rescoreWorkflowId: string | null = null;
+        try {
+          rescoreWorkflowId = await startScorecardRescore(
+            { temporal: ctx.temporal, taskQueue: ctx.config.TEMPORAL_TASK_QUEUE },
+            saved.version,
+          );
+        } catch (error) {
+          // The version is saved either way; answering an error would invite a retry that saves another one.
+          req.log.error({ err: error }, 'scorecard saved but the re-score workflow did not start');
+        }
+        return { ...saved, rescoreWorkflowId };
       },
     }),
     route({
@@ -89,6 +106,7 @@ export const scorecardRoutes = (ctx: AppContext) => {
       response: z.object({
         score: HealthRecord,
         previousLevel: HealthRiskLevel.nullable(),
+        previousScore: z.number().nullable(),
         level: HealthRiskLevel,
         changed: z.boolean(),
       }),

@@ -1,0 +1,70 @@
+import type { Account } from '../../engine/accounts/schema.js';
+import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
+import { HttpError } from '../../server/api/http-error.js';
+import { findAccount } from '../../server/accounts/store.js';
+import type { Db } from '../../server/db/database.js';
+import { createTaskForStep } from '../../server/tasks/store.js';
+import type { Deliverer } from '../playbook/perform-effect.js';
+
+type TaskEffect = Extract<Effect, { kind: 'task' }>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The stored account, or undefined when the run is for an account that is not stored (inline) or was deleted. */
+export async function storedAccount(db: Db, accountId: string | undefined): Promise<Account | undefined> {
+  // Stored accounts have uuid ids; an account described inline at enrollment may be called anything ("cyberdyne").
+  if (!accountId || !UUID.test(accountId)) return undefined;
+  try {
+    return await findAccount(db, accountId);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Who a task goes to, from the account record; no address still makes the task, unassigned, with the reason. */
+export function assigneeFor(
+  effect: Pick<TaskEffect, 'assignee'>,
+  account: Pick<Account, 'name' | 'ownerCsmEmail' | 'csmManagerEmail'> | undefined,
+  accountId: string | undefined,
+): { email: string | null; note: string | null } {
+  const role = effect.assignee === 'ownerCsm' ? 'owner CSM' : 'CSM manager';
+  if (!account) {
+    return {
+      email: null,
+      note: `unassigned: account ${accountId ?? '(unknown)'} is not stored, so it names no ${role}`,
+    };
+  }
+  const email = effect.assignee === 'ownerCsm' ? account.ownerCsmEmail : account.csmManagerEmail;
+  if (email) return { email, note: null };
+  const field = effect.assignee === 'ownerCsm' ? 'ownerCsmEmail' : 'csmManagerEmail';
+  return { email: null, note: `unassigned: account ${account.name} has no ${role} (${field} is empty)` };
+}
+
+/** Task steps: one CSM task per step of a run, however often the activity is retried. */
+export function taskDeliverer(deps: { db: Db }): Deliverer<TaskEffect> {
+  return async ({ workflowId, runId, stepKey, effect, run }): Promise<EffectOutcome> => {
+    const account = await storedAccount(deps.db, run?.accountId);
+    const assignee = assigneeFor(effect, account, run?.accountId);
+    const { task } = await createTaskForStep(deps.db, {
+      workflowId,
+      runId,
+      stepKey,
+      nodeId: effect.nodeId,
+      accountId: run?.accountId ?? null,
+      accountName: account?.name ?? null,
+      playbook: run ? { key: run.playbookKey, name: run.playbookName, version: run.version } : null,
+      assigneeRole: effect.assignee,
+      assigneeEmail: assignee.email,
+      assignmentNote: assignee.note,
+      kind: effect.taskKind,
+      title: effect.title,
+      instructions: effect.instructions,
+      dueAt: effect.dueAt,
+    });
+    return {
+      status: 'done',
+      detail: `task ${task.id} ${assignee.email ? `for ${assignee.email}` : assignee.note}, due ${task.dueAt}`,
+    };
+  };
+}

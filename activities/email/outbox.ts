@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Db } from '../../server/db/database.js';
+import type { EmailOutboxTable, OutboxState } from '../../server/db/schema.js';
+
+// The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
+// queued → sending → sent | failed | skipped, and a row found `sending` by a later attempt becomes `uncertain`
+// (the SMTP server may have taken the email; only a person may send it again). See docs/architecture.md.
+
+export type OutboxRow = Selectable<EmailOutboxTable>;
+
+export interface OutboxKey {
+  workflowId: string;
+  runId: string;
+  stepKey: string;
+  recipient: string;
+}
+
+export interface NewOutboxRow extends OutboxKey {
+  recipientName: string | null;
+  nodeId: string;
+  accountId: string;
+  contactId: string | null;
+  templateKey: string;
+  /** The domain of the sender, for our own Message-ID. */
+  messageIdDomain: string;
+}
+
+/** The row of this step and recipient: made `queued` the first time, found as it is every later time. */
+export async function openOutboxRow(db: Db, row: NewOutboxRow): Promise<OutboxRow> {
+  const recipient = row.recipient.toLowerCase();
+  const inserted = await db
+    .insertInto('email_outbox')
+    .values({
+      workflow_id: row.workflowId,
+      run_id: row.runId,
+      step_key: row.stepKey,
+      recipient,
+      recipient_name: row.recipientName,
+      node_id: row.nodeId,
+      account_id: row.accountId,
+      contact_id: row.contactId,
+      template_key: row.templateKey,
+      message_id: `<${randomUUID()}@${row.messageIdDomain}>`,
+    })
+    .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key', 'recipient']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (inserted) return inserted;
+  return db
+    .selectFrom('email_outbox')
+    .selectAll()
+    .where('workflow_id', '=', row.workflowId)
+    .where('run_id', '=', row.runId)
+    .where('step_key', '=', row.stepKey)
+    .where('recipient', '=', recipient)
+    .executeTakeFirstOrThrow();
+}
+
+export async function findOutboxRow(db: Db, id: string): Promise<OutboxRow | undefined> {
+  return db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Moves a row to `to` only from one of the states in `from`; answers the row after the move, or undefined when
+ * the row was not in such a state (another attempt moved it first).
+ */
+export async function moveOutboxRow(
+  db: Db,
+  id: string,
+  from: readonly OutboxState[],
+  to: OutboxState,
+  changes: Partial<{
+    lastError: string | null;
+    smtpResponse: string;
+    rendered: { subject: string; html: string; text: string; locale: string; headers: Record<string, string> };
+  }> = {},
+): Promise<OutboxRow | undefined> {
+  return db
+    .updateTable('email_outbox')
+    .set({
+      state: to,
+      updated_at: sql<Date>`now()`,
+      ...(changes.lastError !== undefined ? { last_error: changes.lastError } : {}),
+      ...(to === 'sending' ? { attempts: sql<number>`attempts + 1` } : {}),
+      ...(to === 'sent' ? { sent_at: sql<Date>`now()`, smtp_response: changes.smtpResponse ?? null } : {}),
+      ...(changes.rendered
+        ? {
+            subject: changes.rendered.subject,
+            html: changes.rendered.html,
+            text: changes.rendered.text,
+            locale: changes.rendered.locale,
+            headers: JSON.stringify(changes.rendered.headers),
+          }
+        : {}),
+    })
+    .where('id', '=', id)
+    .where('state', 'in', from)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
+ * Emails that went (or may have gone) to this address since `since`, other than this row: what the frequency cap
+ * counts. Skipped and failed ones never reached the person.
+ */
+export async function recentEmailsTo(db: Db, recipient: string, since: Date, exceptId: string): Promise<number> {
+  const row = await db
+    .selectFrom('email_outbox')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('recipient', '=', recipient.toLowerCase())
+    .where('state', 'in', ['sent', 'sending', 'uncertain'])
+    .where('updated_at', '>=', since)
+    .where('id', '<>', exceptId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface DeliveryFilters {
+  state?: OutboxState;
+  accountId?: string;
+  workflowId?: string;
+  limit: number;
+}
+
+export async function listOutboxRows(db: Db, filters: DeliveryFilters): Promise<OutboxRow[]> {
+  let query = db
+    .selectFrom('email_outbox')
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(filters.limit);
+  if (filters.state) query = query.where('state', '=', filters.state);
+  if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
+  if (filters.workflowId) query = query.where('workflow_id', '=', filters.workflowId);
+  return query.execute();
+}

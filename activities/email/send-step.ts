@@ -1,0 +1,242 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Account } from '../../engine/accounts/schema.js';
+import type { EffectOutcome } from '../../engine/interpreter/types.js';
+import type { EmailTemplateContent } from '../../engine/templates/schema.js';
+import { accountSnapshot, findAccount } from '../../server/accounts/store.js';
+import type { Db } from '../../server/db/database.js';
+import { findTemplate } from '../../server/templates/store.js';
+import type { EffectStep } from '../playbook/perform-effect.js';
+import type { FrequencyCap } from './frequency-cap.js';
+import { openPixelUrl, trackLinks, unsubscribeUrl } from './links.js';
+import { moveOutboxRow, openOutboxRow, recentEmailsTo, type OutboxRow } from './outbox.js';
+import { emailRecipients, isUnsubscribed, type Recipient } from './recipients.js';
+import { classifySmtpError } from './smtp-errors.js';
+import { renderEmail, templateVariables } from './templates/index.js';
+import { senderDomain, transmit } from './transmit.js';
+import type { MailTransport } from './transport.js';
+
+/** Where a send attempt stands; tests inject a failure (a "killed" worker) at each one. */
+export type SendPoint = 'beforeQueued' | 'afterQueued' | 'afterSending' | 'afterSmtpAccepted' | 'afterSent';
+export type SendFailpoint = (
+  point: SendPoint,
+  at: { recipient: string; stepKey: string; attempt: number },
+) => void | Promise<void>;
+
+/** What sending playbook emails needs beyond the transport: links, the footer, the cap. */
+export interface EmailSettings {
+  /** Where recipients reach Stayflow: unsubscribe and click links. */
+  publicUrl: string;
+  /** Signs those links (LINK_SECRET or the install's stored one). */
+  linkSecret: string;
+  frequencyCap?: FrequencyCap;
+  company?: string;
+  postalAddress?: string;
+  openTracking?: boolean;
+  /** Test-only: called at each point of a send; a throw there is a worker dying at that point. */
+  failpoint?: SendFailpoint;
+}
+
+type EmailStep = EffectStep<Extract<EffectStep['effect'], { kind: 'email' }>>;
+type RecipientResult = { status: 'sent' | 'skipped' | 'failed'; email: string; reason?: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A temporary SMTP failure: Temporal retries the step with backoff; recipients already sent are not sent again. */
+class TryAgain extends Error {}
+
+/**
+ * The email step's deliverer: renders the template for each recipient and sends it through the outbox, at most
+ * once per (run, step, recipient). See docs/architecture.md ("Sending") for the states and the one window SMTP
+ * cannot close.
+ */
+export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: string; settings: EmailSettings }) {
+  const { db, settings } = deps;
+  const fail = async (point: SendPoint, step: EmailStep, recipient: string) =>
+    settings.failpoint?.(point, { recipient, stepKey: step.stepKey, attempt: step.attempt });
+
+  async function sendTo(
+    step: EmailStep,
+    account: Account,
+    fields: Record<string, unknown>,
+    template: EmailTemplateContent,
+    recipient: Recipient,
+  ): Promise<RecipientResult> {
+    const { run, effect } = step;
+    const email = recipient.email.toLowerCase();
+    await fail('beforeQueued', step, email);
+    let row = await openOutboxRow(db, {
+      workflowId: step.workflowId,
+      runId: step.runId,
+      stepKey: step.stepKey,
+      recipient: email,
+      recipientName: recipient.name,
+      nodeId: effect.nodeId,
+      accountId: account.id,
+      contactId: recipient.contactId,
+      templateKey: effect.template,
+      messageIdDomain: senderDomain(deps.from),
+    });
+    await fail('afterQueued', step, email);
+    const settle = async (to: 'skipped' | 'failed', reason: string): Promise<RecipientResult> => {
+      await moveOutboxRow(db, row.id, ['queued'], to, { lastError: reason });
+      return { status: to, email, reason };
+    };
+    const answer = async (found: OutboxRow): Promise<RecipientResult | undefined> => {
+      switch (found.state) {
+        case 'queued':
+          return undefined;
+        case 'sent':
+          return { status: 'sent', email };
+        case 'skipped':
+        case 'failed':
+          return { status: found.state, email, reason: found.last_error ?? found.state };
+        case 'sending': {
+          // An earlier attempt stopped between "sending" and "sent": the server may have the email. Sending again
+          // could deliver it twice, so a person decides (POST /api/outbox/deliveries/:id/resend).
+          const reason = `${email}: delivery uncertain — an earlier attempt stopped while sending; resend by hand if it did not arrive`;
+          await moveOutboxRow(db, found.id, ['sending'], 'uncertain', { lastError: reason });
+          return { status: 'failed', email, reason };
+        }
+        case 'uncertain':
+          return { status: 'failed', email, reason: found.last_error ?? `${email}: delivery uncertain` };
+        default: {
+          const never: never = found.state;
+          throw new Error(`unknown outbox state ${String(never)}`);
+        }
+      }
+    };
+    const known = await answer(row);
+    if (known) return known;
+
+    if (recipient.contactId && (await isUnsubscribed(db, recipient.contactId))) {
+      return settle('skipped', `${email}: unsubscribed`);
+    }
+    const cap = settings.frequencyCap;
+    if (recipient.contactId && cap) {
+      const recent = await recentEmailsTo(db, email, new Date(Date.now() - cap.periodMs), row.id);
+      if (recent >= cap.max) return settle('skipped', `${email}: frequency cap reached (${cap.text})`);
+    }
+
+    const unsubscribe = recipient.contactId
+      ? unsubscribeUrl(settings.publicUrl, settings.linkSecret, account.id, recipient.contactId)
+      : undefined;
+    let rendered;
+    try {
+      rendered = await renderEmail(template, {
+        variables: templateVariables({
+          account: { fields },
+          contact: { name: recipient.name, email: recipient.email },
+          csm: { name: account.ownerCsmName, email: account.ownerCsmEmail },
+          run: { playbook: run?.playbookName, day: run?.day },
+        }),
+        locale: { contact: recipient.locale, account: account.locale },
+        footer: { unsubscribeUrl: unsubscribe, company: settings.company, address: settings.postalAddress },
+      });
+    } catch (error) {
+      // A template that does not render now will not render on a retry either.
+      return settle(
+        'failed',
+        `${email}: the template '${effect.template}' did not render: ${(error as Error).message}`,
+      );
+    }
+    let html = trackLinks(rendered.html, {
+      publicUrl: settings.publicUrl,
+      secret: settings.linkSecret,
+      outboxId: row.id,
+      keep: unsubscribe ? [unsubscribe] : [],
+    });
+    if (settings.openTracking) {
+      const pixel = openPixelUrl(settings.publicUrl, settings.linkSecret, row.id);
+      html = html.replace(
+        '</body>',
+        `<img src="${pixel}" width="1" height="1" alt="" style="display: none;">\n</body>`,
+      );
+    }
+    const headers: Record<string, string> = unsubscribe
+      ? { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' }
+      : {};
+
+    // Recorded immediately before the SMTP call: from here until "sent" is the window SMTP cannot close.
+    const claimed = await moveOutboxRow(db, row.id, ['queued'], 'sending', {
+      rendered: { subject: rendered.subject, html, text: rendered.text, locale: rendered.locale, headers },
+    });
+    if (!claimed) {
+      // Another attempt of this step moved the row meanwhile; answer by where it stands now.
+      const now = await db.selectFrom('email_outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      return (await answer(now)) ?? { status: 'failed', email, reason: `${email}: could not be claimed for sending` };
+    }
+    row = claimed;
+    await fail('afterSending', step, email);
+    let reply: string;
+    try {
+      reply = await transmit(deps.transport, deps.from, row);
+    } catch (error) {
+      const failure = classifySmtpError(error, email);
+      if (failure.kind === 'permanent') {
+        await moveOutboxRow(db, row.id, ['sending'], 'failed', { lastError: failure.reason });
+        return { status: 'failed', email, reason: failure.reason };
+      }
+      // Refused for now (4xx) or never connected: the server does not have it, so the next attempt may send.
+      await moveOutboxRow(db, row.id, ['sending'], 'queued', { lastError: failure.reason });
+      throw new TryAgain(failure.reason);
+    }
+    await fail('afterSmtpAccepted', step, email);
+    // From `uncertain` too: a slow attempt that finishes after a retry gave up on it knows the truth.
+    await moveOutboxRow(db, row.id, ['sending', 'uncertain'], 'sent', { smtpResponse: reply, lastError: null });
+    await fail('afterSent', step, email);
+    return { status: 'sent', email };
+  }
+
+  return async function deliverEmail(step: EmailStep): Promise<EffectOutcome> {
+    const { effect } = step;
+    const accountId = step.run?.accountId;
+    // A run for an account given inline at enrollment (never stored) has no contacts to write to.
+    if (!accountId || !UUID.test(accountId)) {
+      return { status: 'skipped', detail: 'the account is not stored in Stayflow, so it has no contacts' };
+    }
+    let account: Account;
+    let fields: Record<string, unknown>;
+    let template: EmailTemplateContent;
+    try {
+      [account, { fields }] = await Promise.all([findAccount(db, accountId), accountSnapshot(db, accountId)]);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404)
+        return { status: 'skipped', detail: 'the account was deleted' };
+      throw error;
+    }
+    try {
+      template = await findTemplate(db, effect.template);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) {
+        return { status: 'failed', detail: `the email template '${effect.template}' no longer exists` };
+      }
+      throw error;
+    }
+    const { recipients, none } = await emailRecipients(db, account, effect.recipients);
+    if (recipients.length === 0) return { status: 'skipped', detail: none ?? 'nobody to write to' };
+
+    const results: RecipientResult[] = [];
+    let retry: TryAgain | undefined;
+    // Every recipient gets its try before a temporary failure asks for a retry, which then skips those sent.
+    for (const recipient of recipients) {
+      try {
+        results.push(await sendTo(step, account, fields, template, recipient));
+      } catch (error) {
+        if (!(error instanceof TryAgain)) throw error;
+        retry ??= error;
+      }
+    }
+    if (retry) throw ApplicationFailure.retryable(retry.message, 'SmtpTemporary');
+
+    const by = (status: RecipientResult['status']) => results.filter((r) => r.status === status);
+    const sent = by('sent');
+    const notes = [...by('failed'), ...by('skipped')].map((r) => r.reason ?? r.email);
+    if (by('failed').length > 0) {
+      const also = sent.length ? `; sent to ${sent.map((r) => r.email).join(', ')}` : '';
+      return { status: 'failed', detail: `${notes.join('; ')}${also}` };
+    }
+    if (sent.length === 0) return { status: 'skipped', detail: notes.join('; ') };
+    const skipped = notes.length ? `; ${notes.join('; ')}` : '';
+    return { status: 'done', detail: `sent to ${sent.map((r) => r.email).join(', ')}${skipped}` };
+  };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { parseFrequencyCap } from '../../activities/email/frequency-cap.js';
+import { signLink, trackLinks, verifyLink } from '../../activities/email/links.js';
+import { classifySmtpError } from '../../activities/email/smtp-errors.js';
+import { senderDomain } from '../../activities/email/transmit.js';
+import { loadConfig } from '../../server/config.js';
+
+// The pure parts of sending playbook emails: what an SMTP failure means, signed links, the frequency cap.
+
+// Errors shaped as nodemailer makes them (code, responseCode, response, command).
+const smtpError = (fields: Record<string, unknown>) => Object.assign(new Error(String(fields.message ?? 'x')), fields);
+
+describe('classifySmtpError', () => {
+  it('gives up on a 5xx reply, with the address and the reply a person can read', () => {
+    const error = smtpError({
+      code: 'EENVELOPE',
+      responseCode: 550,
+      response: '550 5.1.1 mailbox unavailable',
+      command: 'RCPT TO',
+    });
+    expect(classifySmtpError(error, 'ana@acme.example')).toEqual({
+      kind: 'permanent',
+      reason: 'ana@acme.example: 550 mailbox unavailable',
+    });
+  });
+
+  it('retries a 4xx reply and every connection problem', () => {
+    const greylisted = smtpError({ code: 'EENVELOPE', responseCode: 451, response: '451 4.7.1 try again later' });
+    expect(classifySmtpError(greylisted, 'ana@acme.example')).toEqual({
+      kind: 'temporary',
+      reason: 'ana@acme.example: 451 try again later',
+    });
+    for (const code of ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']) {
+      expect(classifySmtpError(smtpError({ code, message: 'connect ECONNREFUSED' }), 'a@b.example').kind).toBe(
+        'temporary',
+      );
+    }
+  });
+
+  it('gives up on an address nodemailer refuses before anything is sent', () => {
+    const invalid = smtpError({ code: 'EENVELOPE', message: 'Invalid recipient "ana@"', command: 'API' });
+    expect(classifySmtpError(invalid, 'ana@')).toEqual({
+      kind: 'permanent',
+      reason: 'ana@: not a valid email address',
+    });
+  });
+});
+
+describe('signed links', () => {
+  const secret = 'x'.repeat(40);
+
+  it('verify only with the same secret, unchanged, and of the kind asked for', () => {
+    const token = signLink(secret, { k: 'u', a: 'account-1', c: 'contact-1' });
+    expect(verifyLink(secret, token, 'u')).toEqual({ k: 'u', a: 'account-1', c: 'contact-1' });
+    expect(verifyLink('y'.repeat(40), token, 'u')).toBeUndefined();
+    expect(verifyLink(secret, token, 'r')).toBeUndefined();
+    const [body, sig] = token.split('.');
+    const other = Buffer.from(JSON.stringify({ k: 'u', a: 'account-1', c: 'contact-2' })).toString('base64url');
+    expect(verifyLink(secret, `${other}.${sig}`, 'u')).toBeUndefined();
+    expect(verifyLink(secret, `${body}.${sig}.x`, 'u')).toBeUndefined();
+    expect(verifyLink(secret, 'garbage', 'u')).toBeUndefined();
+  });
+
+  it('track web links (decoding &amp;) but leave the unsubscribe link and mailto links alone', () => {
+    const html =
+      '<a href="https://docs.example/a?x=1&amp;y=2">docs</a> <a href="https://s.example/u/tok">unsubscribe</a> ' +
+      '<a href="mailto:help@acme.example">mail</a>';
+    const tracked = trackLinks(html, {
+      publicUrl: 'https://s.example/',
+      secret,
+      outboxId: 'o1',
+      keep: ['https://s.example/u/tok'],
+    });
+    const token = /href="https:\/\/s\.example\/r\/([^"]+)"/.exec(tracked)![1]!;
+    expect(verifyLink(secret, token, 'r')).toEqual({ k: 'r', o: 'o1', u: 'https://docs.example/a?x=1&y=2' });
+    expect(tracked).toContain('href="https://s.example/u/tok"');
+    expect(tracked).toContain('href="mailto:help@acme.example"');
+  });
+});
+
+describe('mail settings', () => {
+  it('read the frequency cap as emails per period, or none', () => {
+    expect(parseFrequencyCap('3/7d')).toEqual({ max: 3, periodMs: 7 * 86_400_000, text: '3 per 7d' });
+    expect(parseFrequencyCap('2/24h')).toEqual({ max: 2, periodMs: 24 * 3_600_000, text: '2 per 24h' });
+    expect(parseFrequencyCap('off')).toBeUndefined();
+  });
+
+  it('refuse a malformed cap or a short link secret at start-up, naming the setting', () => {
+    expect(loadConfig({}).MAIL_FREQUENCY_CAP).toBe('3/7d');
+    expect(() => loadConfig({ MAIL_FREQUENCY_CAP: 'three a week' })).toThrow(
+      /MAIL_FREQUENCY_CAP must be emails\/period/,
+    );
+    expect(() => loadConfig({ LINK_SECRET: 'short' })).toThrow(/LINK_SECRET must be at least 32 characters/);
+  });
+
+  it('name our Message-IDs after the sender domain', () => {
+    expect(senderDomain('Acme Success <success@acme.example>')).toBe('acme.example');
+    expect(senderDomain('success@acme.example')).toBe('acme.example');
+  });
+});

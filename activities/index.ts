@@ -25,8 +25,8 @@ export interface ActivityDeps {
   webhookSecret?: string;
   /** Slack incoming webhook for notify steps; unset: slack notifications are skipped. */
   slackWebhookUrl?: string;
-  /** Playbook email steps (links, footer, frequency cap); unset: email steps are only recorded, not sent. */
-  email?: EmailSettings;
+  /** Playbook email steps: links, footer, frequency cap. */
+  email: EmailSettings;
 }
 
 /** Every activity the worker registers, bound to its dependencies. */

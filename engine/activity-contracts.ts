@@ -20,6 +20,18 @@ export interface StayflowActivities {
   deliverSystemEmail(email: SystemEmail): Promise<DeliveredEmail>;
 }
 
+/**
+ * How a step's effect is retried: temporary failures (a 4xx from SMTP, a 503 from a webhook) back off up to ten
+ * minutes apart, about two and a half hours in all. The last attempt turns a temporary failure into the step's
+ * `failed` outcome, so the playbook's failure route runs instead of the whole run failing.
+ */
+export const EFFECT_RETRY = {
+  initialInterval: '5 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '10 minutes',
+  maximumAttempts: 20,
+} as const;
+
 /** Which run an effect belongs to, for the activity that delivers it (recipients, template variables, records). */
 export interface EffectRun extends EffectWhen {
   accountId: string;

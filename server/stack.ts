@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities } from '../activities/index.js';
+import { createActivities, type ActivityDeps } from '../activities/index.js';
 import { createMailTransport } from '../activities/email/transport.js';
 import { createApp } from './api/app.js';
 import type { LoadedConfig } from './config.js';
@@ -34,6 +34,8 @@ export interface Stack {
   smtpCatcher: SmtpCatcher | undefined;
   devServer: DevServer | undefined;
   worker: Worker | undefined;
+  /** What the worker's activities were built from: a test that replaces the worker builds the same ones. */
+  activityDeps: ActivityDeps | undefined;
   close(): Promise<void>;
 }
 
@@ -134,7 +136,25 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     }
 
     let worker: Worker | undefined;
+    let activityDeps: ActivityDeps | undefined;
     if (runsWorker) {
+      activityDeps = {
+        db: database.db,
+        transport,
+        mailFrom: config.MAIL_FROM,
+        temporal: client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        webhookSecret: config.WEBHOOK_SECRET,
+        slackWebhookUrl: config.SLACK_WEBHOOK_URL,
+        email: {
+          publicUrl: config.publicUrl,
+          linkSecret: await loadLinkSecret(database.db, config.LINK_SECRET),
+          frequencyCap: parseFrequencyCap(config.MAIL_FREQUENCY_CAP),
+          company: config.MAIL_COMPANY_NAME,
+          postalAddress: config.MAIL_POSTAL_ADDRESS,
+          openTracking: config.MAIL_OPEN_TRACKING,
+        },
+      };
       installTemporalRuntime(logger);
       const connection = await connectWorkerConnection(target);
       cleanup.push(() => connection.close());
@@ -142,23 +162,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: createActivities({
-          db: database.db,
-          transport,
-          mailFrom: config.MAIL_FROM,
-          temporal: client,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          webhookSecret: config.WEBHOOK_SECRET,
-          slackWebhookUrl: config.SLACK_WEBHOOK_URL,
-          email: {
-            publicUrl: config.publicUrl,
-            linkSecret: await loadLinkSecret(database.db, config.LINK_SECRET),
-            frequencyCap: parseFrequencyCap(config.MAIL_FREQUENCY_CAP),
-            company: config.MAIL_COMPANY_NAME,
-            postalAddress: config.MAIL_POSTAL_ADDRESS,
-            openTracking: config.MAIL_OPEN_TRACKING,
-          },
-        }),
+        activities: createActivities(activityDeps),
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         workflowBundle: opts.workflowBundle,
       });
@@ -190,7 +194,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
       apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
     }
 
-    return { context, apiUrl, smtpCatcher, devServer, worker, close: closeAll };
+    return { context, apiUrl, smtpCatcher, devServer, worker, activityDeps, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

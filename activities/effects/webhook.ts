@@ -37,6 +37,16 @@ export function webhookBody(step: EffectStep<WebhookEffect>): string {
 export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: number }): Deliverer<WebhookEffect> {
   return async (step): Promise<EffectOutcome> => {
     const { effect } = step;
+    // A temporary failure is retried, except on the last attempt, where it is the step's final answer.
+    const temporary = async (detail: string, status?: number): Promise<EffectOutcome> => {
+      if (!step.lastAttempt) {
+        await log.finish('retrying', detail, status);
+        throw new Error(`${detail}; retrying`);
+      }
+      const final = `${detail} (gave up after ${step.attempt} attempts)`;
+      await log.finish('failed', final, status);
+      return { status: 'failed', detail: final };
+    };
     const body = webhookBody(step);
     const log = deliveryLog(deps.db, step, 'webhook', effect.url);
     await log.start();
@@ -49,9 +59,7 @@ export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: nu
       try {
         answer = await sendJson(url, effect.method, body, headers, deps.timeoutMs ?? TIMEOUT_MS);
       } catch (error) {
-        const detail = `${effect.method} ${url} failed: ${(error as Error).message}`;
-        await log.finish('retrying', detail);
-        throw new Error(detail);
+        return temporary(`${effect.method} ${url} failed: ${(error as Error).message}`);
       }
       const said = `${effect.method} ${url} answered ${answer.status} ${answer.statusText}`.trim();
       if (answer.status >= 200 && answer.status < 300) {
@@ -68,10 +76,7 @@ export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: nu
         await log.finish('failed', detail, answer.status);
         return { status: 'failed', detail };
       }
-      if (retryableStatus(answer.status)) {
-        await log.finish('retrying', said, answer.status);
-        throw new Error(`${said}; retrying`);
-      }
+      if (retryableStatus(answer.status)) return temporary(said, answer.status);
       await log.finish('failed', said, answer.status);
       return { status: 'failed', detail: said };
     }

@@ -176,6 +176,11 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
         await moveOutboxRow(db, row.id, ['sending'], 'failed', { lastError: failure.reason });
         return { status: 'failed', email, reason: failure.reason };
       }
+      if (step.lastAttempt) {
+        const reason = `${failure.reason} (gave up after ${step.attempt} attempts)`;
+        await moveOutboxRow(db, row.id, ['sending'], 'failed', { lastError: reason });
+        return { status: 'failed', email, reason };
+      }
       // Refused for now (4xx) or never connected: the server does not have it, so the next attempt may send.
       await moveOutboxRow(db, row.id, ['sending'], 'queued', { lastError: failure.reason });
       throw new TryAgain(failure.reason);

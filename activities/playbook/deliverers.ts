@@ -12,7 +12,7 @@ import type { Deliverers } from './perform-effect.js';
  */
 export function effectDeliverers(deps: ActivityDeps): Deliverers {
   return {
-    ...(deps.email && { email: emailDeliverer({ ...deps, from: deps.mailFrom, settings: deps.email }) }),
+    email: emailDeliverer({ ...deps, from: deps.mailFrom, settings: deps.email }),
     task: taskDeliverer(deps),
     webhook: webhookDeliverer({ db: deps.db, secret: deps.webhookSecret }),
     notify: notifyDeliverer(deps),

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { EffectRun, PlaybookActivities } from '../../engine/activity-contracts.js';
+import { EFFECT_RETRY, type EffectRun, type PlaybookActivities } from '../../engine/activity-contracts.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import type { Db } from '../../server/db/database.js';
 
@@ -11,6 +11,8 @@ export interface EffectStep<E extends Effect = Effect> {
   stepKey: string;
   /** 1 on the first try; a deliverer uses it to tell a retry (a record may already be there) from a first try. */
   attempt: number;
+  /** No retry follows this attempt: a deliverer records a temporary failure as final (see EFFECT_RETRY). */
+  lastAttempt: boolean;
   effect: E;
   run?: EffectRun;
 }
@@ -43,7 +45,14 @@ export function playbookActivities(deps: { db: Db; deliver: Deliverers }): Playb
         .execute();
       const deliver = deps.deliver[effect.kind] as Deliverer<Effect> | undefined;
       if (!deliver) return;
-      return deliver({ workflowId, runId, stepKey: activityId, attempt, effect, run });
+      const lastAttempt = attempt >= EFFECT_RETRY.maximumAttempts;
+      try {
+        return await deliver({ workflowId, runId, stepKey: activityId, attempt, lastAttempt, effect, run });
+      } catch (error) {
+        // Out of retries: the step fails with the reason and the run goes on (or down its failure route).
+        if (!lastAttempt) throw error;
+        return { status: 'failed', detail: `gave up after ${attempt} attempts: ${(error as Error).message}` };
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { PlaybookActivities } from '../activity-contracts.js';
+import { EFFECT_RETRY, type PlaybookActivities } from '../activity-contracts.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { ExitRequested, matchExit, type RunExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
@@ -28,7 +28,7 @@ import {
 
 const { performEffect } = proxyActivities<PlaybookActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 20 },
+  retry: EFFECT_RETRY,
 });
 
 /**

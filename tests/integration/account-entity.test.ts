@@ -119,4 +119,39 @@ describe('the account entity workflow', () => {
     });
     expect(detail.timeline[0].why).toContain('renewalDate changed from "2027-09-30" to "2027-12-31"');
   });
+
+  it('re-plans a running renewal run when the renewal date of its account moves (the shipped renewal cadence)', async () => {
+    const day = 86_400_000;
+    const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const renewal = Date.now() + 100 * day;
+    const created = await api('POST', '/api/accounts', {
+      externalId: `renewal-${randomUUID()}`,
+      name: 'Renewal Moves Co',
+      segment: 'tech-touch',
+      timeZone: 'Europe/Madrid',
+      renewalDate: isoDay(renewal),
+    });
+    expect(created.status).toBe(201);
+    const accountId = created.body.id as string;
+    const enrolled = await api('POST', '/api/playbooks/renewal-cadence/enrollments', { accountId });
+    expect(enrolled.status).toBe(201);
+    const id = encodeURIComponent(enrolled.body.workflowId);
+    const waitingUntil = async (not?: string) =>
+      until('the run to wait on a timer', async () => {
+        const d = (await api('GET', `/api/runs/${id}`)).body;
+        const at = d.position?.waiting?.kind === 'timer' ? (d.position.waiting.until as string) : undefined;
+        return at && at !== not ? at : undefined;
+      });
+    const before = await waitingUntil();
+    // 90 days before the renewal, at 09:00 in Madrid: ten days from now.
+    expect(isoDay(Date.parse(before))).toBe(isoDay(renewal - 90 * day));
+
+    const moved = await api('PATCH', `/api/accounts/${accountId}`, { renewalDate: isoDay(renewal + 30 * day) });
+    expect(moved.body.changed).toEqual(['renewalDate']);
+    const after = await waitingUntil(before);
+    expect(isoDay(Date.parse(after))).toBe(isoDay(renewal - 60 * day));
+    const detail = (await api('GET', `/api/runs/${id}`)).body;
+    expect(detail.timeline.map((e: { summary: string }) => e.summary).join('\n')).toContain('re-planned');
+    await api('POST', `/api/runs/${id}/cancel`);
+  });
 });

@@ -144,13 +144,7 @@ describe('events racing a worker restart', () => {
         connection: replacement.connection,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
-        activities: createActivities({
-          db: stack.context.database.db,
-          transport: stack.context.mail.transport,
-          mailFrom: config.MAIL_FROM,
-          temporal: stack.context.temporal,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-        }),
+        activities: createActivities(stack.activityDeps!),
         maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
         workflowBundle: bundle,
       });

@@ -1,3 +1,4 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveriesOfRun, deliveryLog } from '../../activities/effects/deliveries.js';
 import { notifyDeliverer } from '../../activities/effects/notify.js';
@@ -6,7 +7,8 @@ import { assigneeFor, taskDeliverer } from '../../activities/effects/task.js';
 import { patchFor } from '../../activities/effects/update-field.js';
 import { webhookDeliverer } from '../../activities/effects/webhook.js';
 import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
-import type { EffectStep } from '../../activities/playbook/perform-effect.js';
+import { playbookActivities, type EffectStep } from '../../activities/playbook/perform-effect.js';
+import { EFFECT_RETRY } from '../../engine/activity-contracts.js';
 import { AccountInput } from '../../engine/accounts/schema.js';
 import type { Effect } from '../../engine/interpreter/types.js';
 import { createAccount } from '../../server/accounts/store.js';
@@ -33,6 +35,7 @@ beforeAll(async () => {
     if (request.path === '/elsewhere') return { status: 302, headers: { location: 'https://example.org/x' } };
     if (request.path === '/moved') return { status: 307, headers: { location: '/ok' } };
     if (request.path === '/hang-up') return { hangUp: true };
+    if (request.path === '/down') return { status: 503 };
     return { status: 404 };
   });
   const account = await createAccount(
@@ -56,6 +59,7 @@ function stepOf<E extends Effect>(effect: E, attempt = 1, stepKey = `${++steps}`
     runId: 'run-1',
     stepKey,
     attempt,
+    lastAttempt: attempt >= EFFECT_RETRY.maximumAttempts,
     effect,
     run: {
       accountId,
@@ -110,6 +114,21 @@ describe('webhook deliverer', () => {
       [1, 'retrying', 500],
       [2, 'done', 204],
     ]);
+  });
+
+  it('ends the step failed, not the run, when the last retry still meets a 503', async () => {
+    const activities = playbookActivities({ db: database.db, deliver: { webhook: deliver() } });
+    const request = { workflowId: 'wf-down', runId: 'run-1', effect: webhook('/down') };
+    // Before the last attempt a temporary failure is thrown, for Temporal to retry.
+    const early = new MockActivityEnvironment({ attempt: EFFECT_RETRY.maximumAttempts - 1 });
+    await expect(early.run(activities.performEffect, request)).rejects.toThrow('answered 503');
+    const last = new MockActivityEnvironment({ attempt: EFFECT_RETRY.maximumAttempts });
+    expect(await last.run(activities.performEffect, request)).toEqual({
+      status: 'failed',
+      detail: `POST ${receiver.url('/down')} answered 503 Service Unavailable (gave up after ${EFFECT_RETRY.maximumAttempts} attempts)`,
+    });
+    const attempts = await deliveriesOfRun(database.db, 'wf-down');
+    expect(attempts.map((a) => a.status)).toEqual(['retrying', 'failed']);
   });
 
   it('answers failed, with the reason, on a 404 and on a redirect to another host (not followed)', async () => {

@@ -7,7 +7,7 @@ import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../../activities/index.js';
 import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
 import { verifyLink } from '../../activities/email/links.js';
-import type { SendPoint } from '../../activities/email/send-step.js';
+import { emailDeliverer, type SendPoint } from '../../activities/email/send-step.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -358,6 +358,48 @@ describe('playbook email steps', () => {
     expect(mailTo('busy@acme.example')).toHaveLength(1);
     const [row] = await outboxOf(workflowId);
     expect(row).toMatchObject({ state: 'sent', attempts: 3 });
+  });
+
+  it('a relay that still refuses (451) on the last attempt fails the step for good, with the reason', async () => {
+    refusals.set('stuck@acme.example', { code: 451, message: 'try again later', times: 1_000 });
+    const account = await accountWith([{ name: 'Stuck', email: 'stuck@acme.example' }]);
+    const deliver = emailDeliverer({
+      db: database.db,
+      transport,
+      from: FROM,
+      settings: { publicUrl: PUBLIC_URL, linkSecret: SECRET },
+    });
+    const step = (attempt: number, lastAttempt: boolean) => ({
+      workflowId: 'stuck-run',
+      runId: 'r1',
+      stepKey: '3',
+      attempt,
+      lastAttempt,
+      effect: {
+        kind: 'email' as const,
+        nodeId: 'checkin',
+        label: 'Check-in',
+        template: 'checkin',
+        recipients: 'primaryContact' as const,
+      },
+      run: {
+        accountId: account.id,
+        playbookKey: 'stuck',
+        playbookName: 'Stuck',
+        version: 1,
+        at: '2026-03-05T09:00:00Z',
+        day: 4,
+        enrolledAt: '2026-03-01T09:00:00Z',
+      },
+    });
+    // Before the last attempt: thrown, for Temporal to retry; the row waits, queued, with the relay's answer.
+    await expect(deliver(step(19, false))).rejects.toThrow('451');
+    expect((await outboxOf('stuck-run'))[0]).toMatchObject({ state: 'queued' });
+    const outcome = await deliver(step(20, true));
+    expect(outcome).toMatchObject({ status: 'failed' });
+    expect(outcome.detail).toContain('gave up after 20 attempts');
+    expect((await outboxOf('stuck-run'))[0]).toMatchObject({ state: 'failed' });
+    expect(mailTo('stuck@acme.example')).toHaveLength(0);
   });
 
   it('an unsubscribed contact receives nothing, and the run records the skip', async () => {

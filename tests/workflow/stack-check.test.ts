@@ -39,6 +39,7 @@ it('skips a two-day durable timer and then sends the email over SMTP', async () 
       mailFrom: 'Stayflow <success@stayflow.local>',
       temporal: env.client,
       taskQueue: 'workflow-lane',
+      email: { publicUrl: 'https://stayflow.test', linkSecret: 'a-test-secret-that-is-long-enough-for-links' },
     }),
   });
   const startedAt = await env.currentTimeMs();

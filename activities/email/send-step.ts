@@ -130,7 +130,12 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
           run: { playbook: run?.playbookName, day: run?.day },
         }),
         locale: { contact: recipient.locale, account: account.locale },
-        footer: { unsubscribeUrl: unsubscribe, company: settings.company, address: settings.postalAddress },
+        footer: {
+          unsubscribeUrl: unsubscribe,
+          company: settings.company,
+          address: settings.postalAddress,
+          staff: !recipient.contactId,
+        },
       });
     } catch (error) {
       // A template that does not render now will not render on a retry either.

@@ -152,6 +152,13 @@ describe('rendering', () => {
     expect(sneaky.html).not.toContain('javascript:');
   });
 
+  it('writes to the account team (the owner CSM) with a team footer and no unsubscribe line', async () => {
+    const { html, text } = await renderEmail(both, { variables: data(), footer: { company: 'Acme', staff: true } });
+    expect(text).toContain('Recibes este correo como parte del equipo de Acme.');
+    expect(html).toContain('Recibes este correo como parte del equipo de Acme.');
+    expect(`${html}${text}`).not.toContain('Darse de baja');
+  });
+
   it('does not HTML-escape the subject, and keeps it on one line', async () => {
     const subject = template({ es: { subject: '{{ account.name }}:\n  novedades', body: 'x' } });
     const rendered = await renderEmail(subject, {

@@ -12,16 +12,29 @@ export interface EmailFooter {
   company?: string;
   /** The sender's postal address, which anti-spam laws (CAN-SPAM, LSSI) require in commercial email. */
   address?: string;
+  /** Written to the account team (the owner CSM), not a customer: no unsubscribe line, a team footer. */
+  staff?: boolean;
 }
 
-const WORDS: Record<EmailLocale, { unsubscribe: string; pending: string; why: (company?: string) => string }> = {
+const WORDS: Record<
+  EmailLocale,
+  { unsubscribe: string; pending: string; why: (company?: string) => string; team: (company?: string) => string }
+> = {
   es: {
+    team: (company) =>
+      company
+        ? `Recibes este correo como parte del equipo de ${company}.`
+        : 'Recibes este correo como parte del equipo.',
     unsubscribe: 'Darse de baja de estos correos',
     pending: '(el enlace se añade al enviar)',
     why: (company) =>
       company ? `Recibes este correo porque eres cliente de ${company}.` : 'Recibes este correo porque eres cliente.',
   },
   en: {
+    team: (company) =>
+      company
+        ? `You are receiving this email as part of the ${company} team.`
+        : 'You are receiving this email as part of the team.',
     unsubscribe: 'Unsubscribe from these emails',
     pending: '(the link is added when the email is sent)',
     why: (company) =>
@@ -56,11 +69,13 @@ export interface LayoutInput {
 
 export function emailLayout({ locale, subject, bodyHtml, preheader, footer = {} }: LayoutInput): string {
   const words = WORDS[locale];
-  const footerLines = [
-    escapeHtml(words.why(footer.company)),
-    ...(footer.address ? [escapeHtml(footer.address).replace(/\r?\n/g, '<br>')] : []),
-    `<a href="${safeHref(footer.unsubscribeUrl)}" style="color: #6b7280; text-decoration: underline;">${words.unsubscribe}</a>`,
-  ];
+  const footerLines = footer.staff
+    ? [escapeHtml(words.team(footer.company))]
+    : [
+        escapeHtml(words.why(footer.company)),
+        ...(footer.address ? [escapeHtml(footer.address).replace(/\r?\n/g, '<br>')] : []),
+        `<a href="${safeHref(footer.unsubscribeUrl)}" style="color: #6b7280; text-decoration: underline;">${words.unsubscribe}</a>`,
+      ];
   return `<!DOCTYPE html>
 <html lang="${locale}" xmlns="http://www.w3.org/1999/xhtml">
 <head>
@@ -107,6 +122,7 @@ ${footerLines.join('<br>\n')}
 /** The plain-text footer: the same facts as the HTML one, with the unsubscribe address written out. */
 export function textFooter(locale: EmailLocale, footer: EmailFooter = {}): string {
   const words = WORDS[locale];
+  if (footer.staff) return ['--', words.team(footer.company)].join('\n');
   return [
     '--',
     words.why(footer.company),

@@ -7,6 +7,7 @@ import type { Db } from '../../server/db/database.js';
 import { findTemplate } from '../../server/templates/store.js';
 import type { EffectStep } from '../playbook/perform-effect.js';
 import type { FrequencyCap } from './frequency-cap.js';
+import { ownerCsmOf } from '../../server/people/csm-profiles.js';
 import { openPixelUrl, trackLinks, unsubscribeUrl } from './links.js';
 import { moveOutboxRow, openOutboxRow, recentEmailsTo, type OutboxRow } from './outbox.js';
 import { emailRecipients, isUnsubscribed, type Recipient } from './recipients.js';
@@ -126,7 +127,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
         variables: templateVariables({
           account: { fields },
           contact: { name: recipient.name, email: recipient.email },
-          csm: { name: account.ownerCsmName, email: account.ownerCsmEmail },
+          csm: await ownerCsmOf(db, account),
           run: { playbook: run?.playbookName, day: run?.day },
         }),
         locale: { contact: recipient.locale, account: account.locale },

@@ -19,7 +19,7 @@ export const Locale = z.enum(['es', 'en'], { error: "must be 'es' or 'en'" });
 export type Locale = z.infer<typeof Locale>;
 
 export const IsoDate = z.iso.date({ error: 'must be a date written YYYY-MM-DD, e.g. 2026-03-31' });
-const Email = z
+export const Email = z
   .email({
     error: (issue) => (issue.input === undefined ? 'is required' : 'must be an email address such as ana@acme.example'),
   })

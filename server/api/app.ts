@@ -19,6 +19,7 @@ import { eventRoutes } from './routes/events.js';
 import { scorecardRoutes } from './routes/scorecard.js';
 import { accountRoutes } from './routes/accounts.js';
 import { accountFieldRoutes } from './routes/account-fields.js';
+import { csmRoutes } from './routes/csms.js';
 import { contactRoutes } from './routes/contacts.js';
 import { emailLinkRoutes } from './routes/email-links.js';
 import { enrollmentRoutes } from './routes/enrollment.js';
@@ -41,6 +42,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...accountRoutes(ctx),
     ...contactRoutes(ctx),
     ...accountFieldRoutes(ctx),
+    ...csmRoutes(ctx),
     ...emailLinkRoutes(ctx),
     ...enrollmentRoutes(ctx),
     ...taskRoutes(ctx),

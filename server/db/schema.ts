@@ -180,6 +180,7 @@ export interface Database {
   effect_deliveries: EffectDeliveriesTable;
   email_outbox: EmailOutboxTable;
   app_secrets: AppSecretsTable;
+  csm_profiles: CsmProfilesTable;
 }
 
 export interface CsmTasksTable {
@@ -258,4 +259,13 @@ export interface AppSecretsTable {
   name: string;
   value: string;
   created_at: Generated<Date>;
+}
+
+export interface CsmProfilesTable {
+  /** Lower-cased, as accounts' owner_csm_email is matched. */
+  email: string;
+  name: string | null;
+  booking_link: string | null;
+  signature: string | null;
+  updated_at: Generated<Date>;
 }

@@ -7,6 +7,7 @@ import {
 import { primaryContact } from '../accounts/contacts.js';
 import { accountSnapshot, findAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';
+import { ownerCsmOf } from '../people/csm-profiles.js';
 
 // What the editor's preview renders with: a real account (its fields, primary contact and owner CSM) or a
 // plausible sample, with any values the editor typed laid over either.
@@ -42,7 +43,7 @@ export async function previewData(
       variables: templateVariables({
         account: { fields: snapshot.fields },
         contact: contact && { name: contact.name, email: contact.email },
-        csm: { name: account.ownerCsmName, email: account.ownerCsmEmail },
+        csm: await ownerCsmOf(db, account),
       }),
       contactLocale: contact?.locale ?? null,
     };

@@ -7,6 +7,7 @@ import * as m0005 from './0005_events_health.js';
 import * as m0006 from './0006_account_cursors.js';
 import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_csm_tasks.js';
+import * as m0009 from './0009_csm_profiles.js';
 
 // Listed in code (not read from disk) so the same migrations run from source, a bundle or a container image.
 // Names sort in the order they apply; never rename or edit one that has shipped: add the next.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0006_account_cursors': m0006,
   '0007_email_outbox': m0007,
   '0008_csm_tasks': m0008,
+  '0009_csm_profiles': m0009,
 };

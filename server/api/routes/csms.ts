@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { CsmProfile, CsmProfileInput, CsmRef } from '../../../engine/people/csm-profile.js';
+import type { AppContext } from '../../context.js';
+import { findCsmProfile, listCsmProfiles, saveCsmProfile } from '../../people/csm-profiles.js';
+import { route } from '../route.js';
+
+export const csmRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  return [
+    route({
+      method: 'get',
+      path: '/api/csms',
+      tag: 'people',
+      summary: 'CSM profiles: the name, booking link and signature playbook emails use for each owner CSM.',
+      response: z.object({ items: z.array(CsmProfile) }),
+      async handler() {
+        return { items: await listCsmProfiles(db) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/csms/:email',
+      tag: 'people',
+      summary: 'One CSM profile, by the email accounts name as their owner CSM.',
+      params: CsmRef,
+      response: CsmProfile,
+      errors: [404],
+      async handler({ params }) {
+        return findCsmProfile(db, params.email);
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/api/csms/:email',
+      tag: 'people',
+      summary:
+        'Creates or updates a CSM profile. Fields left out keep their value; null clears one. Emails to accounts this CSM owns sign with it (csm.name, csm.booking_link, csm.signature).',
+      params: CsmRef,
+      body: CsmProfileInput,
+      response: CsmProfile,
+      async handler({ params, body }) {
+        return saveCsmProfile(db, params.email, body);
+      },
+    }),
+  ];
+};

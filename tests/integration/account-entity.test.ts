@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
 import { until } from '../support/until.js';
+import { api } from '../support/api.js';
 
 // The per-account entity workflow on the real dev server: events and field changes posted over the API start,
 // steer and end playbook runs, in order.
-const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
 const postEvent = (externalId: string, name: string, data: Record<string, unknown> = {}) =>
   api(
     'POST',

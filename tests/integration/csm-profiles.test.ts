@@ -1,20 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../support/provided.js';
 import { until } from '../support/until.js';
+import { api } from '../support/api.js';
 
 // A CSM's profile (name, booking link, signature) is what playbook emails sign with for the accounts they own:
 // saved over the API, seen in the editor's preview and in the email that arrives.
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 describe('CSM profiles', () => {
   const csm = `marta.${randomUUID().slice(0, 8)}@cs.example`;

@@ -4,18 +4,11 @@ import { verifyWebhookSignature } from '../../activities/effects/signature.js';
 import '../support/provided.js';
 import { startHttpsReceiver } from '../support/https-receiver.js';
 import { until } from '../support/until.js';
+import { api } from '../support/api.js';
 
 // A playbook's effects on the real stack (dev server, worker, API, PGlite, SMTP catcher): a CSM task in the inbox,
 // webhooks to an HTTPS receiver on this machine (200, a 500 retried, a 404 routed by `failed`), notifications and
 // a field written back to the account.
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
 
 let receiver: Awaited<ReturnType<typeof startHttpsReceiver>>;
 beforeAll(async () => {

@@ -1,21 +1,12 @@
 import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
 import { until } from '../support/until.js';
+import { api } from '../support/api.js';
 
 // A playbook email through the real stack: published and enrolled over the API, sent by the worker through the
 // in-process SMTP server, read back from the outbox; then its links used as the recipient would use them.
 
 const apiUrl = () => inject('apiUrl');
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${apiUrl()}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-};
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 const playbook = {
   schemaVersion: 1,

@@ -1,16 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../support/provided.js';
 import { miniOnboarding } from '../support/sample-playbooks.js';
 import { until } from '../support/until.js';
-
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
+import { api } from '../support/api.js';
 
 const definition = (key: string, overrides: Record<string, unknown> = {}) => ({
   ...structuredClone(miniOnboarding),

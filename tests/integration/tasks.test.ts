@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
 import { until } from '../support/until.js';
+import { api } from '../support/api.js';
 
 // The CSM's side on the real stack: the task inbox and its 4xx answers, the approvals inbox, and archiving a
 // playbook (no one enrolls; a run already going finishes on its version).
-const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
 
 const trigger = { id: 'start', type: 'trigger', label: 'Start', config: {} };
 const end = { id: 'done', type: 'end', label: 'Done', config: {} };

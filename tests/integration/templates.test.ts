@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import '../support/provided.js';
-
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${inject('apiUrl')}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-};
+import { api } from '../support/api.js';
 
 const renewal = {
   name: 'Renewal reminder',

@@ -4,7 +4,7 @@ import { Condition } from './conditions.js';
 
 export const EventName = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'must be an event name such as product.login or first_value' });
+  .regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/, { error: 'must be an event name such as product.login or value.first' });
 export type EventName = z.infer<typeof EventName>;
 
 // What enrolls an account. A playbook may list several; any one of them enrolls (subject to the enrollment policy).

@@ -177,7 +177,7 @@ describe('events', () => {
 });
 
 describe('the scorecard', () => {
-  it('serves the current version, and PUT saves the next one', async () => {
+  it('serves the current version, and refuses a bad one without changing it', async () => {
     const current = await json<{ version: number; definition: { signals: unknown[] } }>(await api('/api/scorecard'));
     expect(current.version).toBeGreaterThanOrEqual(1);
     expect(current.definition.signals).toHaveLength(12);
@@ -190,15 +190,10 @@ describe('the scorecard', () => {
     expect(bad.status).toBe(400);
     expect((await json<ApiError>(bad)).error.issues![0]!.path).toBe('levels');
 
-    // The same definition again: a new version that scores exactly as before (other tests share this stack).
-    const saved = await api('/api/scorecard', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(current.definition),
-    });
-    expect(saved.status).toBe(201);
-    expect((await json<{ version: number }>(saved)).version).toBe(current.version + 1);
-    expect((await json<{ version: number }>(await api('/api/scorecard'))).version).toBe(current.version + 1);
+    // A bad scorecard changed nothing. A valid PUT is tested on its own stack
+    // (account-workflows-own-stack.test.ts): here it would rescore every account of this shared stack — the
+    // 10,000 the import test made — while the files after this one run.
+    expect((await json<{ version: number }>(await api('/api/scorecard'))).version).toBe(current.version);
   });
 
   it('is documented in the OpenAPI document with the events body', async () => {

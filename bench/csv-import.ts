@@ -3,30 +3,13 @@ import { parse } from 'csv-parse';
 import { MAX_IMPORT_BYTES } from '../server/accounts/csv-read.js';
 import { importCsv } from '../server/accounts/import.js';
 import { openDatabase } from '../server/db/database.js';
+import { sampleAccountsCsv } from '../tests/support/sample-accounts-csv.js';
 import { median, report, time } from './measure.js';
 
 // What a 10,000-row account import costs over the least it could cost: reading the same CSV with the same parser.
 // The ratio is what validation, custom-field typing and the database add; it stays meaningful on any machine.
 const ROWS = 10_000;
-const header = 'external_id,name,segment,owner_csm_email,locale,time_zone,plan,mrr,start_date,renewal_date';
-const segments = ['high-touch', 'mid-touch', 'tech-touch'];
-const file = [
-  header,
-  ...Array.from({ length: ROWS }, (_, i) =>
-    [
-      `bench-${i}`,
-      `"Bench ${i}, S.A."`,
-      segments[i % 3],
-      `csm${i % 25}@cs.example`,
-      i % 2 ? 'es' : 'en',
-      i % 2 ? 'America/Mexico_City' : 'Europe/Madrid',
-      'growth',
-      (i * 7) % 5000,
-      '2025-01-15',
-      `2027-${String((i % 12) + 1).padStart(2, '0')}-01`,
-    ].join(','),
-  ),
-].join('\n');
+const file = sampleAccountsCsv(ROWS, (i) => `bench-${i}`);
 const source = () => Readable.from([Buffer.from(file)]);
 
 async function parseOnly(): Promise<number> {

@@ -4,7 +4,7 @@ import type { MailTransport } from '../email/transport.js';
 import type { Deliverer, EffectStep } from '../playbook/perform-effect.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
-import { storedAccount } from './task.js';
+import { storedAccount } from '../../server/accounts/store.js';
 
 type NotifyEffect = Extract<Effect, { kind: 'notify' }>;
 

@@ -1,26 +1,11 @@
 import type { Account } from '../../engine/accounts/schema.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
-import { HttpError } from '../../server/api/http-error.js';
-import { findAccount } from '../../server/accounts/store.js';
+import { storedAccount } from '../../server/accounts/store.js';
 import type { Db } from '../../server/db/database.js';
 import { createTaskForStep } from '../../server/tasks/store.js';
 import type { Deliverer } from '../playbook/perform-effect.js';
 
 type TaskEffect = Extract<Effect, { kind: 'task' }>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The stored account, or undefined when the run is for an account that is not stored (inline) or was deleted. */
-export async function storedAccount(db: Db, accountId: string | undefined): Promise<Account | undefined> {
-  // Stored accounts have uuid ids; an account described inline at enrollment may be called anything ("cyberdyne").
-  if (!accountId || !UUID.test(accountId)) return undefined;
-  try {
-    return await findAccount(db, accountId);
-  } catch (error) {
-    if (error instanceof HttpError && error.status === 404) return undefined;
-    throw error;
-  }
-}
 
 /** Who a task goes to, from the account record; no address still makes the task, unassigned, with the reason. */
 export function assigneeFor(

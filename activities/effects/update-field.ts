@@ -4,11 +4,10 @@ import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import { accountField, BUILT_IN_ACCOUNT_FIELDS } from '../../engine/playbook/account-fields.js';
 import { HttpError } from '../../server/api/http-error.js';
 import { notifyFieldsChanged } from '../../server/accounts/entity-signals.js';
-import { accountSnapshot, patchAccount } from '../../server/accounts/store.js';
+import { accountSnapshot, patchAccount, storedAccount } from '../../server/accounts/store.js';
 import type { Db } from '../../server/db/database.js';
 import type { Deliverer } from '../playbook/perform-effect.js';
 import { deliveryLog } from './deliveries.js';
-import { storedAccount } from './task.js';
 
 type UpdateFieldEffect = Extract<Effect, { kind: 'updateField' }>;
 

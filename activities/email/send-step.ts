@@ -15,6 +15,7 @@ import { classifySmtpError } from './smtp-errors.js';
 import { renderEmail, templateVariables } from './templates/index.js';
 import { senderDomain, transmit } from './transmit.js';
 import type { MailTransport } from './transport.js';
+import { isUuid } from '../../server/db/uuid.js';
 
 /** Where a send attempt stands; tests inject a failure (a "killed" worker) at each one. */
 export type SendPoint = 'beforeQueued' | 'afterQueued' | 'afterSending' | 'afterSmtpAccepted' | 'afterSent';
@@ -39,8 +40,6 @@ export interface EmailSettings {
 
 type EmailStep = EffectStep<Extract<EffectStep['effect'], { kind: 'email' }>>;
 type RecipientResult = { status: 'sent' | 'skipped' | 'failed'; email: string; reason?: string };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A temporary SMTP failure: Temporal retries the step with backoff; recipients already sent are not sent again. */
 class TryAgain extends Error {}
@@ -202,7 +201,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
     const { effect } = step;
     const accountId = step.run?.accountId;
     // A run for an account given inline at enrollment (never stored) has no contacts to write to.
-    if (!accountId || !UUID.test(accountId)) {
+    if (!accountId || !isUuid(accountId)) {
       return { status: 'skipped', detail: 'the account is not stored in Stayflow, so it has no contacts' };
     }
     let account: Account;

@@ -14,6 +14,7 @@ import { HttpError, notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';
 import { compileAccountFields } from './field-definitions.js';
 import { accountColumns, newAccount, selectAccounts, toAccount, uniqueViolation } from './rows.js';
+import { isUuid } from '../db/uuid.js';
 
 const duplicateExternalId = (externalId: string) =>
   new HttpError(
@@ -108,7 +109,7 @@ const encodeCursor = (account: Account) =>
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && UUID.test(value[1])) {
+    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && isUuid(value[1])) {
       return [value[0], value[1]];
     }
   } catch {
@@ -117,7 +118,6 @@ function decodeCursor(cursor: string): [string, string] {
   throw new HttpError(400, 'invalid_request', 'The cursor is not one this API gave out; start again without it');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Accounts by name, a page at a time; `nextCursor` is null on the last page. */
@@ -175,4 +175,16 @@ export function fieldChanges(
 ): Record<string, { from: unknown; to: unknown }> {
   const [from, to] = [snapshotFields(before), snapshotFields(after)];
   return Object.fromEntries(names.map((name) => [name, { from: from[name] ?? null, to: to[name] ?? null }]));
+}
+
+/** The stored account, or undefined when the run is for an account that is not stored (inline) or was deleted. */
+export async function storedAccount(db: Db, accountId: string | undefined): Promise<Account | undefined> {
+  // Stored accounts have uuid ids; an account described inline at enrollment may be called anything ("cyberdyne").
+  if (!accountId || !isUuid(accountId)) return undefined;
+  try {
+    return await findAccount(db, accountId);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) return undefined;
+    throw error;
+  }
 }

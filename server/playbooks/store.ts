@@ -7,6 +7,7 @@ import { PlaybookKey } from '../../engine/playbook/schema.js';
 import { HttpError, notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';
 import { compileContext } from './compile-context.js';
+import { isUuid } from '../db/uuid.js';
 
 // A draft may be unfinished (the editor saves work in progress), but it needs a key and a name to be filed.
 const DraftIdentity = z.object({ key: PlaybookKey, name: z.string().trim().min(1, { error: 'must not be empty' }) });
@@ -21,8 +22,6 @@ export interface PlaybookRecord {
   /** When it was archived: an archived playbook enrolls no one, and its running runs finish on their version. */
   archivedAt: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function identityOf(definition: unknown): { key: string; name: string } {
   const parsed = DraftIdentity.safeParse(definition);
@@ -91,7 +90,7 @@ export async function findPlaybook(db: Db, idOrKey: string): Promise<PlaybookRec
   const row = await db
     .selectFrom('playbooks')
     .selectAll()
-    .where(UUID.test(idOrKey) ? 'id' : 'key', '=', idOrKey)
+    .where(isUuid(idOrKey) ? 'id' : 'key', '=', idOrKey)
     .executeTakeFirst();
   if (!row) throw notFound(`Playbook ${idOrKey}`);
   return toRecord(row);

@@ -1,6 +1,6 @@
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { positionQuery, type RunPosition } from '../../engine/workflows/playbook-signals.js';
-import { storedAccount } from '../../activities/effects/task.js';
+import { storedAccount } from '../accounts/store.js';
 import type { AppContext } from '../context.js';
 import { listRuns } from '../playbooks/runs.js';
 import { compiledVersion, findPlaybook } from '../playbooks/store.js';

@@ -8,6 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
 import { miniOnboarding } from '../support/sample-playbooks.js';
 import { until } from '../support/until.js';
+import { sampleAccountsCsv } from '../support/sample-accounts-csv.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -214,23 +215,7 @@ describe('CSV import over HTTP', () => {
   });
 
   it('imports 10,000 accounts, then their contacts, and a second run changes nothing', async () => {
-    const header = 'external_id,name,segment,owner_csm_email,locale,time_zone,plan,mrr,start_date,renewal_date';
-    const segments = ['high-touch', 'mid-touch', 'tech-touch'];
-    const rows = Array.from({ length: 10_000 }, (_, i) =>
-      [
-        ext(`bulk-${i}`),
-        `"Bulk ${i}, S.A."`,
-        segments[i % 3],
-        `csm${i % 25}@cs.example`,
-        i % 2 ? 'es' : 'en',
-        i % 2 ? 'America/Mexico_City' : 'Europe/Madrid',
-        'growth',
-        (i * 7) % 5000,
-        '2025-01-15',
-        `2027-${String((i % 12) + 1).padStart(2, '0')}-01`,
-      ].join(','),
-    );
-    const file = [header, ...rows].join('\n');
+    const file = sampleAccountsCsv(10_000, (i) => ext(`bulk-${i}`));
     const t0 = performance.now();
     const first = await importCsv(file);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);

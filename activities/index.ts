@@ -8,10 +8,10 @@ import type {
 import type { Db } from '../server/db/database.js';
 import { accountEntityActivities } from './accounts/entity.js';
 import { sweepActivities } from './accounts/sweep.js';
-import { systemEmailActivities } from './email/system-email.js';
-import type { EmailSettings } from './email/send-step.js';
-import type { MailTransport } from './email/transport.js';
-import { effectDeliverers } from './playbook/deliverers.js';
+import { systemEmailActivities } from './system-email.js';
+import type { EmailSettings } from '../server/email/send-step.js';
+import type { MailTransport } from '../server/email/transport.js';
+import { effectDeliverers } from '../server/effects/deliverers.js';
 import { playbookActivities } from './playbook/perform-effect.js';
 
 export interface ActivityDeps {

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { MailTransport } from '../activities/email/transport.js';
+import type { MailTransport } from './email/transport.js';
 import type { LoadedConfig } from './config.js';
 import type { AppDatabase } from './db/database.js';
 

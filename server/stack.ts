@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps } from '../activities/index.js';
-import { createMailTransport } from '../activities/email/transport.js';
+import { createMailTransport } from './email/transport.js';
 import { createApp } from './api/app.js';
 import type { LoadedConfig } from './config.js';
 import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { installDefaultScorecard } from './health/service.js';
-import { startSmtpCatcher, type SmtpCatcher } from './mail/smtp-catcher.js';
+import { startSmtpCatcher, type SmtpCatcher } from './email/smtp-catcher.js';
 import { connectClient, connectWorkerConnection, temporalTarget } from './temporal/connection.js';
 import { isListening, PortInUseError, startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
@@ -21,8 +21,8 @@ import { DAILY_SWEEP_SCHEDULE, ensureDailySweep } from './temporal/schedules.js'
 import { notifyEventsRecorded } from './accounts/entity-signals.js';
 import { installShippedTemplates } from './templates/shipped.js';
 import { installSeedPlaybooks } from './playbooks/seed.js';
-import { loadLinkSecret } from './mail/link-secret.js';
-import { parseFrequencyCap } from '../activities/email/frequency-cap.js';
+import { loadLinkSecret } from './email/link-secret.js';
+import { parseFrequencyCap } from './email/frequency-cap.js';
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }

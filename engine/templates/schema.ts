@@ -8,7 +8,7 @@ import { TemplateKey } from '../playbook/nodes.js';
 
 // An email template as CS ops write it: per locale a subject and a Markdown body with Liquid variables. This file
 // is the single source for its shape (API bodies, the store, shipped files) and for the variables a template may
-// use; the rendering lives in activities/email/templates/.
+// use; the rendering lives in server/email/templates/.
 
 export const EmailLocale = z.enum(['es', 'en']);
 export type EmailLocale = z.infer<typeof EmailLocale>;

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CsmInput } from '../../activities/email/templates/variables.js';
+import type { CsmInput } from '../email/templates/variables.js';
 import type { CsmProfile, CsmProfileInput } from '../../engine/people/csm-profile.js';
 import { notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';

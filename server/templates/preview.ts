@@ -3,7 +3,7 @@ import {
   templateVariables,
   type TemplateData,
   type TemplateValue,
-} from '../../activities/email/templates/variables.js';
+} from '../email/templates/variables.js';
 import { primaryContact } from '../accounts/contacts.js';
 import { accountSnapshot, findAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';

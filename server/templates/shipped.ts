@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { checkEmailTemplate } from '../../activities/email/templates/check.js';
+import { checkEmailTemplate } from '../email/templates/check.js';
 import { toIssues } from '../../engine/errors.js';
 import { EmailLocale, EmailTemplate } from '../../engine/templates/schema.js';
 import type { Db } from '../db/database.js';

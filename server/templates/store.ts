@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { checkEmailTemplate, type TemplateCheck } from '../../activities/email/templates/check.js';
+import { checkEmailTemplate, type TemplateCheck } from '../email/templates/check.js';
 import type { Issue } from '../../engine/errors.js';
 import { accountFieldVocabulary } from '../../engine/playbook/account-fields.js';
 import { canonicalJson, fnv1a64 } from '../../engine/playbook/checksum.js';

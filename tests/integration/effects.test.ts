@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { verifyWebhookSignature } from '../../activities/effects/signature.js';
+import { verifyWebhookSignature } from '../../server/effects/signature.js';
 import '../support/provided.js';
 import { startHttpsReceiver } from '../support/https-receiver.js';
 import { until } from '../support/until.js';

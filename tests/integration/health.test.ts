@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createMailTransport } from '../../activities/email/transport.js';
+import { createMailTransport } from '../../server/email/transport.js';
 import { healthReport } from '../../server/api/routes/health.js';
 import { startStack, type Stack } from '../../server/stack.js';
 import { temporalCliPath } from '../../server/temporal/cli-path.js';

@@ -1,19 +1,19 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deliveriesOfRun, deliveryLog } from '../../activities/effects/deliveries.js';
-import { notifyDeliverer } from '../../activities/effects/notify.js';
-import { verifyWebhookSignature, webhookSignature } from '../../activities/effects/signature.js';
-import { assigneeFor, taskDeliverer } from '../../activities/effects/task.js';
-import { patchFor } from '../../activities/effects/update-field.js';
-import { webhookDeliverer } from '../../activities/effects/webhook.js';
-import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
+import { deliveriesOfRun, deliveryLog } from '../../server/effects/deliveries.js';
+import { notifyDeliverer } from '../../server/effects/notify.js';
+import { verifyWebhookSignature, webhookSignature } from '../../server/effects/signature.js';
+import { assigneeFor, taskDeliverer } from '../../server/effects/task.js';
+import { patchFor } from '../../server/effects/update-field.js';
+import { webhookDeliverer } from '../../server/effects/webhook.js';
+import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
 import { playbookActivities, type EffectStep } from '../../activities/playbook/perform-effect.js';
 import { EFFECT_RETRY } from '../../engine/activity-contracts.js';
 import { AccountInput } from '../../engine/accounts/schema.js';
 import type { Effect } from '../../engine/interpreter/types.js';
 import { createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/mail/smtp-catcher.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { listTasks, setTaskStatus } from '../../server/tasks/store.js';
 import { startHttpsReceiver } from '../support/https-receiver.js';
 

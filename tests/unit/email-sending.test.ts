@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseFrequencyCap } from '../../activities/email/frequency-cap.js';
-import { signLink, trackLinks, verifyLink } from '../../activities/email/links.js';
-import { classifySmtpError } from '../../activities/email/smtp-errors.js';
-import { senderDomain } from '../../activities/email/transmit.js';
+import { parseFrequencyCap } from '../../server/email/frequency-cap.js';
+import { signLink, trackLinks, verifyLink } from '../../server/email/links.js';
+import { classifySmtpError } from '../../server/email/smtp-errors.js';
+import { senderDomain } from '../../server/email/transmit.js';
 import { loadConfig } from '../../server/config.js';
 
 // The pure parts of sending playbook emails: what an SMTP failure means, signed links, the frequency cap.

@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkEmailTemplate } from '../../activities/email/templates/check.js';
-import { TemplateError } from '../../activities/email/templates/liquid.js';
-import { chooseLocale } from '../../activities/email/templates/locale.js';
-import { renderEmail } from '../../activities/email/templates/render.js';
+import { checkEmailTemplate } from '../../server/email/templates/check.js';
+import { TemplateError } from '../../server/email/templates/liquid.js';
+import { chooseLocale } from '../../server/email/templates/locale.js';
+import { renderEmail } from '../../server/email/templates/render.js';
 import {
   SAMPLE_TEMPLATE_INPUT,
   templateVariables,
   type TemplateVariablesInput,
-} from '../../activities/email/templates/variables.js';
+} from '../../server/email/templates/variables.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompileContext } from '../../engine/playbook/ir.js';
 import {

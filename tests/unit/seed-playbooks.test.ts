@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkEmailTemplate } from '../../activities/email/templates/check.js';
+import { checkEmailTemplate } from '../../server/email/templates/check.js';
 import type { TimelineEntry } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompiledPlaybook, CompileContext } from '../../engine/playbook/ir.js';

@@ -5,9 +5,9 @@ import { Worker } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
-import { verifyLink } from '../../activities/email/links.js';
-import { emailDeliverer, type SendPoint } from '../../activities/email/send-step.js';
+import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
+import { verifyLink } from '../../server/email/links.js';
+import { emailDeliverer, type SendPoint } from '../../server/email/send-step.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -15,7 +15,7 @@ import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js
 import { createContact, patchContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { resendUncertain } from '../../server/mail/resend.js';
+import { resendUncertain } from '../../server/email/resend.js';
 import { saveTemplate, templateCompileContext } from '../../server/templates/store.js';
 import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
+import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -15,7 +15,7 @@ import { decideApprovalUpdate, positionQuery } from '../../engine/workflows/play
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/mail/smtp-catcher.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { loadSeedPlaybooks } from '../../server/playbooks/seed.js';
 import { installShippedTemplates } from '../../server/templates/shipped.js';
 import { templateCompileContext } from '../../server/templates/store.js';

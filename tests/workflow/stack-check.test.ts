@@ -2,9 +2,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../activities/email/transport.js';
+import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/mail/smtp-catcher.js';
+import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { recordHistory } from '../support/histories.js';
 import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 

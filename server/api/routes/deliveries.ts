@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { deliveriesOfRun } from '../../../activities/effects/deliveries.js';
+import { deliveriesOfRun } from '../../effects/deliveries.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../http-error.js';
 import { route } from '../route.js';

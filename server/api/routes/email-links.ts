@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { verifyLink } from '../../../activities/email/links.js';
-import { findOutboxRow } from '../../../activities/email/outbox.js';
+import { verifyLink } from '../../email/links.js';
+import { findOutboxRow } from '../../email/outbox.js';
 import { patchContact } from '../../accounts/contacts.js';
 import type { AppContext } from '../../context.js';
 import { recordEvents, UnknownAccountsError } from '../../events/store.js';
-import { loadLinkSecret } from '../../mail/link-secret.js';
+import { loadLinkSecret } from '../../email/link-secret.js';
 import { route } from '../route.js';
 
 // The links inside playbook emails, used by recipients (not by API clients): the one-click unsubscribe page and

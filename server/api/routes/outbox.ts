@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { findOutboxRow, listOutboxRows, type OutboxRow } from '../../../activities/email/outbox.js';
-import { resendUncertain } from '../../mail/resend.js';
-import { toCaughtMail } from '../../mail/smtp-catcher.js';
+import { findOutboxRow, listOutboxRows, type OutboxRow } from '../../email/outbox.js';
+import { resendUncertain } from '../../email/resend.js';
+import { toCaughtMail } from '../../email/smtp-catcher.js';
 import { notFound } from '../http-error.js';
 import { route } from '../route.js';
 

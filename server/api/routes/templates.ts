@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { renderEmail } from '../../../activities/email/templates/render.js';
-import { TemplateError } from '../../../activities/email/templates/liquid.js';
+import { renderEmail } from '../../email/templates/render.js';
+import { TemplateError } from '../../email/templates/liquid.js';
 import { TemplateKey } from '../../../engine/playbook/nodes.js';
 import { EmailLocale, EmailTemplateContent, LocalizedEmail } from '../../../engine/templates/schema.js';
 import type { AppContext } from '../../context.js';

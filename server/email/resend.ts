@@ -1,7 +1,7 @@
-import { moveOutboxRow, findOutboxRow, type OutboxRow } from '../../activities/email/outbox.js';
-import { classifySmtpError } from '../../activities/email/smtp-errors.js';
-import { transmit } from '../../activities/email/transmit.js';
-import type { MailTransport } from '../../activities/email/transport.js';
+import { moveOutboxRow, findOutboxRow, type OutboxRow } from './outbox.js';
+import { classifySmtpError } from './smtp-errors.js';
+import { transmit } from './transmit.js';
+import type { MailTransport } from './transport.js';
 import { HttpError, notFound } from '../api/http-error.js';
 import type { Db } from '../db/database.js';
 

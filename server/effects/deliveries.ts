@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../server/db/database.js';
-import type { EffectStep } from '../playbook/perform-effect.js';
+import type { Db } from '../db/database.js';
+import type { EffectStep } from '../../activities/playbook/perform-effect.js';
 
 export type AttemptEnd = 'done' | 'retrying' | 'failed' | 'skipped';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
-import type { Db } from '../../server/db/database.js';
-import type { EmailOutboxTable, OutboxState } from '../../server/db/schema.js';
+import type { Db } from '../db/database.js';
+import type { EmailOutboxTable, OutboxState } from '../db/schema.js';
 
 // The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
 // queued → sending → sent | failed | skipped, and a row found `sending` by a later attempt becomes `uncertain`

@@ -1,10 +1,10 @@
-import type { ActivityDeps } from '../index.js';
+import type { ActivityDeps } from '../../activities/index.js';
 import { emailDeliverer } from '../email/send-step.js';
-import { notifyDeliverer } from '../effects/notify.js';
-import { taskDeliverer } from '../effects/task.js';
-import { updateFieldDeliverer } from '../effects/update-field.js';
-import { webhookDeliverer } from '../effects/webhook.js';
-import type { Deliverers } from './perform-effect.js';
+import { notifyDeliverer } from './notify.js';
+import { taskDeliverer } from './task.js';
+import { updateFieldDeliverer } from './update-field.js';
+import { webhookDeliverer } from './webhook.js';
+import type { Deliverers } from '../../activities/playbook/perform-effect.js';
 
 /**
  * Each effect kind's delivery, bound to the worker's dependencies. One line per kind: the modules that deliver

@@ -2,11 +2,11 @@ import type { Client } from '@temporalio/client';
 import { AccountPatch } from '../../engine/accounts/schema.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import { accountField, BUILT_IN_ACCOUNT_FIELDS } from '../../engine/playbook/account-fields.js';
-import { HttpError } from '../../server/api/http-error.js';
-import { notifyFieldsChanged } from '../../server/accounts/entity-signals.js';
-import { accountSnapshot, patchAccount, storedAccount } from '../../server/accounts/store.js';
-import type { Db } from '../../server/db/database.js';
-import type { Deliverer } from '../playbook/perform-effect.js';
+import { HttpError } from '../api/http-error.js';
+import { notifyFieldsChanged } from '../accounts/entity-signals.js';
+import { accountSnapshot, patchAccount, storedAccount } from '../accounts/store.js';
+import type { Db } from '../db/database.js';
+import type { Deliverer } from '../../activities/playbook/perform-effect.js';
 import { deliveryLog } from './deliveries.js';
 
 type UpdateFieldEffect = Extract<Effect, { kind: 'updateField' }>;

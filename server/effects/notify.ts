@@ -1,10 +1,10 @@
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
-import type { Db } from '../../server/db/database.js';
+import type { Db } from '../db/database.js';
 import type { MailTransport } from '../email/transport.js';
-import type { Deliverer, EffectStep } from '../playbook/perform-effect.js';
+import type { Deliverer, EffectStep } from '../../activities/playbook/perform-effect.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
-import { storedAccount } from '../../server/accounts/store.js';
+import { storedAccount } from '../accounts/store.js';
 
 type NotifyEffect = Extract<Effect, { kind: 'notify' }>;
 

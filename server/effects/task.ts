@@ -1,9 +1,9 @@
 import type { Account } from '../../engine/accounts/schema.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
-import { storedAccount } from '../../server/accounts/store.js';
-import type { Db } from '../../server/db/database.js';
-import { createTaskForStep } from '../../server/tasks/store.js';
-import type { Deliverer } from '../playbook/perform-effect.js';
+import { storedAccount } from '../accounts/store.js';
+import type { Db } from '../db/database.js';
+import { createTaskForStep } from '../tasks/store.js';
+import type { Deliverer } from '../../activities/playbook/perform-effect.js';
 
 type TaskEffect = Extract<Effect, { kind: 'task' }>;
 

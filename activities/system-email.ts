@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { DeliveredEmail, SystemEmail } from '../../engine/activity-contracts.js';
-import type { MailTransport } from './transport.js';
+import type { DeliveredEmail, SystemEmail } from '../engine/activity-contracts.js';
+import type { MailTransport } from '../server/email/transport.js';
 
 export function systemEmailActivities(deps: { transport: MailTransport; from: string }) {
   return {

@@ -2,12 +2,12 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Account } from '../../engine/accounts/schema.js';
 import type { EffectOutcome } from '../../engine/interpreter/types.js';
 import type { EmailTemplateContent } from '../../engine/templates/schema.js';
-import { accountSnapshot, findAccount } from '../../server/accounts/store.js';
-import type { Db } from '../../server/db/database.js';
-import { findTemplate } from '../../server/templates/store.js';
-import type { EffectStep } from '../playbook/perform-effect.js';
+import { accountSnapshot, findAccount } from '../accounts/store.js';
+import type { Db } from '../db/database.js';
+import { findTemplate } from '../templates/store.js';
+import type { EffectStep } from '../../activities/playbook/perform-effect.js';
 import type { FrequencyCap } from './frequency-cap.js';
-import { ownerCsmOf } from '../../server/people/csm-profiles.js';
+import { ownerCsmOf } from '../people/csm-profiles.js';
 import { openPixelUrl, trackLinks, unsubscribeUrl } from './links.js';
 import { moveOutboxRow, openOutboxRow, recentEmailsTo, type OutboxRow } from './outbox.js';
 import { emailRecipients, isUnsubscribed, type Recipient } from './recipients.js';
@@ -15,7 +15,7 @@ import { classifySmtpError } from './smtp-errors.js';
 import { renderEmail, templateVariables } from './templates/index.js';
 import { senderDomain, transmit } from './transmit.js';
 import type { MailTransport } from './transport.js';
-import { isUuid } from '../../server/db/uuid.js';
+import { isUuid } from '../db/uuid.js';
 
 /** Where a send attempt stands; tests inject a failure (a "killed" worker) at each one. */
 export type SendPoint = 'beforeQueued' | 'afterQueued' | 'afterSending' | 'afterSmtpAccepted' | 'afterSent';

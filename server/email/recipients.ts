@@ -1,7 +1,7 @@
 import type { Account } from '../../engine/accounts/schema.js';
 import type { Effect } from '../../engine/interpreter/types.js';
-import { listContacts, primaryContact } from '../../server/accounts/contacts.js';
-import type { Db } from '../../server/db/database.js';
+import { listContacts, primaryContact } from '../accounts/contacts.js';
+import type { Db } from '../db/database.js';
 
 type EmailEffect = Extract<Effect, { kind: 'email' }>;
 

@@ -19,6 +19,100 @@ export default tseslint.config(
     },
   },
   {
+    // One direction: engine <- server domain <- server/api and activities. The domain (every server/ folder but
+    // api/) raises domain errors and knows neither HTTP nor Temporal activities; only the process entry point
+    // (server/stack.ts, which starts the worker and the API) imports activities/ or the API layer.
+    files: ['server/**/*.ts'],
+    ignores: ['server/api/**', 'server/stack.ts', 'server/temporal/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**', '**/activities/*'],
+              message: 'The server domain does not import activities/ (only server/stack.ts wires the worker).',
+            },
+            {
+              group: ['**/api/**', './api/*', '../api/*'],
+              message: 'The server domain does not import the API layer; raise a DomainError (server/errors.ts).',
+            },
+            { group: ['@temporalio/activity', '@temporalio/worker'], message: 'The domain is not an activity.' },
+            { group: ['**/editor/**', '**/cli/**'], message: 'The server does not import the editor or the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The platform's Temporal connection and worker factory: it runs activities, but imports none (stack.ts does).
+    files: ['server/temporal/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/activities/**'], message: 'Only server/stack.ts imports activities/.' },
+            { group: ['**/api/**'], message: 'The platform does not import the API layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/activities/**'], message: 'The API calls domain services, never activities.' },
+            { group: ['**/editor/**', '**/cli/**'], message: 'The API does not import the editor or the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Activities are the thin Temporal edge: each calls a domain service; HTTP is not their business.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/server/api/**'], message: 'Activities call domain services, never the API layer.' },
+            { group: ['**/editor/**', '**/cli/**'], message: 'Activities do not import the editor or the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The CLI talks to a running server over HTTP; it may use engine/ for offline validate/simulate.
+    files: ['cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/activities/**', '**/server/api/**'], message: 'The CLI goes through the HTTP API.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // bench/ stands on its own: it measures the product, it does not borrow test fixtures.
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/tests/**'], message: 'bench/ does not import tests/.' }] },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: it may import only @temporalio/workflow and pure engine code (no Node, no I/O,
     // nothing from activities/ or server/). Engine code outside workflows may not reach out of engine/ either.
     files: ['engine/**/*.ts'],

@@ -6,7 +6,7 @@ import { MAX_IMPORT_BYTES } from '../server/accounts/csv-read.js';
 import { importCsv } from '../server/accounts/import.js';
 import { startStack } from '../server/stack.js';
 import { temporalCliPath } from '../server/temporal/cli-path.js';
-import { testConfig, testLogger } from '../tests/support/test-config.js';
+import { benchConfig, benchLogger } from './stack-config.js';
 import { report, time } from './measure.js';
 
 // What telling many accounts' workflows costs on a real Temporal dev server (run: npx tsx bench/account-signals.ts):
@@ -25,8 +25,8 @@ const csv = (plan: string) =>
   ]);
 
 async function main() {
-  const config = await testConfig();
-  const stack = await startStack(config, { logger: testLogger(), temporalCliPath: temporalCliPath() });
+  const config = await benchConfig();
+  const stack = await startStack(config, { logger: benchLogger(), temporalCliPath: temporalCliPath() });
   const target = { temporal: stack.context.temporal, taskQueue: config.TEMPORAL_TASK_QUEUE };
   const db = stack.context.database.db;
   // The worker is stopped: what is measured is the request's own cost, not the CPU the started workflows then use

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import { MAX_IMPORT_BYTES } from '../server/accounts/csv-read.js';
 import { importCsv } from '../server/accounts/import.js';
 import { openDatabase } from '../server/db/database.js';
-import { sampleAccountsCsv } from '../tests/support/sample-accounts-csv.js';
+import { sampleAccountsCsv } from './sample-accounts-csv.js';
 import { median, report, time } from './measure.js';
 
 // What a 10,000-row account import costs over the least it could cost: reading the same CSV with the same parser.

@@ -8,18 +8,14 @@ import {
   type EntityTarget,
 } from '../../server/accounts/entity-signals.js';
 import type { Db } from '../../server/db/database.js';
+import { accountIdsAfter } from '../../server/accounts/store.js';
 import { rescoreBatch } from '../../server/health/service.js';
 
 /** Batches of messages to many accounts' entity workflows: the daily sweep, a re-score, an import's changes. */
 export function sweepActivities(deps: { db: Db } & EntityTarget): SweepActivities {
-  const accountIdsAfter = async (after: string | undefined, limit: number) => {
-    let query = deps.db.selectFrom('accounts').select('id').orderBy('id').limit(limit);
-    if (after !== undefined) query = query.where('id', '>', after);
-    return (await query.execute()).map((row) => row.id);
-  };
   return {
     async sweepAccounts({ asOf, after, limit }) {
-      const ids = await accountIdsAfter(after, limit);
+      const ids = await accountIdsAfter(deps.db, after, limit);
       await eachLimited(ids, SIGNALS_IN_FLIGHT, (id) => notifySweep(deps, id, asOf));
       return { swept: ids.length, nextAfter: ids.length === limit ? ids.at(-1) : undefined };
     },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Contact, ContactInput, ContactPatch } from '../../engine/accounts/schema.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { newContactColumns, toContact, uniqueViolation } from './rows.js';
 
@@ -26,7 +26,7 @@ export async function clearPrimary(tx: Db, accountId: string, exceptContactId?: 
 }
 
 const duplicateEmail = (email: string) =>
-  new HttpError(409, 'conflict', `This account already has a contact with the email ${email}`);
+  new DomainError('conflict', 'conflict', `This account already has a contact with the email ${email}`);
 
 async function withEmailCheck<T>(email: string | undefined, work: () => Promise<T>): Promise<T> {
   try {
@@ -100,8 +100,8 @@ export async function patchContact(
         .executeTakeFirst();
       if (!current) throw notFound(`Contact ${contactId} of account ${accountId}`);
       if (patch.primary === false && current.is_primary) {
-        throw new HttpError(
-          409,
+        throw new DomainError(
+          'conflict',
           'primary_required',
           'An account with contacts always has a primary one: make another contact primary instead',
         );

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
 import { fieldKey } from '../../engine/accounts/custom-fields.js';
 import type { ImportIssue } from '../../engine/accounts/import-report.js';
-import { HttpError } from '../api/http-error.js';
+import { DomainError } from '../errors.js';
 
 /** The largest CSV body an import accepts. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -30,8 +30,8 @@ export interface CsvRow {
 export const snakeName = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export const tooLarge = (maxBytes: number) =>
-  new HttpError(
-    413,
+  new DomainError(
+    'too_large',
     'body_too_large',
     `The file is larger than ${+(maxBytes / 1024 / 1024).toFixed(2)} MB; split it into smaller files (imports are idempotent)`,
   );
@@ -81,8 +81,8 @@ function readHeader(cells: string[], columns: CsvColumn[], required: string[], w
   if (problems.length > 0) {
     const known = columns.filter((c) => !c.custom).map((c) => snakeName(c.name));
     const custom = columns.filter((c) => c.custom).map((c) => c.name);
-    throw new HttpError(
-      400,
+    throw new DomainError(
+      'invalid',
       'invalid_columns',
       `Nothing was imported: the header has ${problems.join('; ')}. ${what} columns: ${known.join(', ')}` +
         (custom.length > 0 ? `; custom fields: ${custom.join(', ')}` : '; no custom fields are declared') +
@@ -154,13 +154,17 @@ export async function readCsv(
     source.unpipe(limit);
     const error = verdict ?? failure;
     if (error instanceof CsvError) {
-      throw new HttpError(400, 'invalid_csv', `Nothing was imported: the file is not valid CSV — ${error.message}`);
+      throw new DomainError(
+        'invalid',
+        'invalid_csv',
+        `Nothing was imported: the file is not valid CSV — ${error.message}`,
+      );
     }
     throw error;
   }
   if (!header) {
-    throw new HttpError(
-      400,
+    throw new DomainError(
+      'invalid',
       'invalid_csv',
       `Nothing was imported: the file is empty; its first line must name the columns, e.g. ${options.required.map(snakeName).join(',')}`,
     );

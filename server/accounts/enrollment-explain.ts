@@ -6,7 +6,7 @@ import {
   accountWorkflowId,
   type EnrollmentDecision,
 } from '../../engine/workflows/account-signals.js';
-import { HttpError } from '../api/http-error.js';
+import { DomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { lastEventTimes } from '../events/store.js';
 import { listRuns, runDetail } from '../playbooks/runs.js';
@@ -148,8 +148,8 @@ async function decisionsOf(ctx: AppContext, accountId: string, playbookKey: stri
     return state.decisions.filter((d) => d.playbookKey === playbookKey);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return [];
-    throw new HttpError(
-      503,
+    throw new DomainError(
+      'unavailable',
       'engine_unavailable',
       `The account's workflow did not answer (${error instanceof Error ? error.message : 'no answer'}); try again shortly`,
     );

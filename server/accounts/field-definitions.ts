@@ -1,7 +1,7 @@
 import { fieldKey, reservedFieldName } from '../../engine/accounts/custom-fields.js';
 import type { AccountFieldDeclaration, AccountFieldDefinition } from '../../engine/accounts/schema.js';
 import type { AccountFieldType } from '../../engine/playbook/account-fields.js';
-import { HttpError } from '../api/http-error.js';
+import { DomainError } from '../errors.js';
 import type { Db } from '../db/database.js';
 
 // The install's custom account fields. A declaration is permanent in name and type: accounts, playbooks and
@@ -28,15 +28,15 @@ export async function declareField(db: Db, declaration: AccountFieldDeclaration)
   const { name, type } = declaration;
   const builtIn = reservedFieldName(name);
   if (builtIn !== undefined) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
+      'conflict',
       'conflict',
       `'${name}' cannot be a custom field: accounts already have '${builtIn}' built in`,
     );
   }
   const conflict = (declared: string) =>
-    new HttpError(
-      409,
+    new DomainError(
+      'conflict',
       'conflict',
       `Custom field '${name}' is already declared as ${declared}; a field's type cannot change (declare a new field instead)`,
     );
@@ -46,8 +46,8 @@ export async function declareField(db: Db, declaration: AccountFieldDeclaration)
     if (same && same.type !== type) throw conflict(same.type);
     const lookalike = existing.find((field) => field.name !== name && fieldKey(field.name) === fieldKey(name));
     if (lookalike) {
-      throw new HttpError(
-        409,
+      throw new DomainError(
+        'conflict',
         'conflict',
         `'${name}' is too close to the custom field '${lookalike.name}': CSV columns would not tell them apart`,
       );

@@ -10,15 +10,15 @@ import type {
 } from '../../engine/accounts/schema.js';
 import type { EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { Segment } from '../../engine/playbook/account-fields.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { compileAccountFields } from './field-definitions.js';
 import { accountColumns, newAccount, selectAccounts, toAccount, uniqueViolation } from './rows.js';
 import { isUuid } from '../db/uuid.js';
 
 const duplicateExternalId = (externalId: string) =>
-  new HttpError(
-    409,
+  new DomainError(
+    'conflict',
     'conflict',
     `An account with external id '${externalId}' already exists; update it (PATCH /api/accounts/{id}) instead`,
   );
@@ -29,8 +29,8 @@ async function checkCustom(db: Db, custom: CustomFields): Promise<void> {
   const issues = checkCustomFields(custom, await compileAccountFields(db));
   if (issues.length === 0) return;
   const first = issues[0]!;
-  throw new HttpError(
-    400,
+  throw new DomainError(
+    'invalid',
     'invalid_request',
     `Custom field '${first.field}' ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`,
     issues.map((issue) => ({ path: `custom.${issue.field}`, code: 'invalid_custom_field', message: issue.message })),
@@ -115,7 +115,11 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // reported below
   }
-  throw new HttpError(400, 'invalid_request', 'The cursor is not one this API gave out; start again without it');
+  throw new DomainError(
+    'invalid',
+    'invalid_request',
+    'The cursor is not one this API gave out; start again without it',
+  );
 }
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -184,7 +188,14 @@ export async function storedAccount(db: Db, accountId: string | undefined): Prom
   try {
     return await findAccount(db, accountId);
   } catch (error) {
-    if (error instanceof HttpError && error.status === 404) return undefined;
+    if (isDomainError(error, 'not_found')) return undefined;
     throw error;
   }
+}
+
+/** One page of account ids in id order, after a cursor: how batches over every account walk the table. */
+export async function accountIdsAfter(db: Db, after: string | undefined, limit: number): Promise<string[]> {
+  let query = db.selectFrom('accounts').select('id').orderBy('id').limit(limit);
+  if (after !== undefined) query = query.where('id', '>', after);
+  return (await query.execute()).map((row) => row.id);
 }

@@ -6,7 +6,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { AppContext } from '../context.js';
-import { HttpError } from './http-error.js';
+import { HttpError, toHttpError } from './http-error.js';
 import { openApiDocument } from './openapi.js';
 import { mountRoutes, type Route } from './route.js';
 import { healthRoutes } from './routes/health.js';
@@ -97,21 +97,6 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (known.status >= 500) req.log.error({ err: error }, 'request failed');
   res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
 };
-
-function toHttpError(error: unknown): HttpError {
-  if (error instanceof HttpError) return error;
-  const e = error as { type?: string; status?: number; message?: string };
-  if (e.type === 'entity.parse.failed')
-    return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
-  if (e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The body is larger than 1 MB');
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
-    return new HttpError(415, 'unsupported_encoding', e.message ?? 'Unsupported body encoding');
-  }
-  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
-    return new HttpError(e.status, 'bad_request', e.message ?? 'Bad request');
-  }
-  return new HttpError(500, 'internal', 'Stayflow failed to handle this request; the server log has the details');
-}
 
 function landingPage(ctx: AppContext): string {
   const links = [

@@ -1,6 +1,10 @@
 import type { Issue } from '../../engine/errors.js';
+import { DomainError, type DomainErrorKind } from '../errors.js';
 
-/** An error a client caused or can act on; the error handler turns it into `{ error: { code, message } }`. */
+/**
+ * An error with its HTTP status: what the API layer itself raises (a request that does not parse) and what every
+ * other error becomes on its way out (`toHttpError`). The domain never sees it.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -12,4 +16,32 @@ export class HttpError extends Error {
   }
 }
 
-export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} was not found`);
+/** The one place a domain error's kind becomes an HTTP status. */
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  unavailable: 503,
+};
+
+/** Any error thrown while handling a request, as the response it becomes; what a client cannot have caused is 500. */
+export function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof DomainError)
+    return new HttpError(STATUS_OF[error.kind], error.code, error.message, error.issues);
+  const e = error as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
+  if (e.type === 'entity.too.large') return new HttpError(413, 'body_too_large', 'The body is larger than 1 MB');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') {
+    return new HttpError(415, 'unsupported_encoding', e.message ?? 'Unsupported body encoding');
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new HttpError(e.status, 'bad_request', e.message ?? 'Bad request');
+  }
+  return new HttpError(500, 'internal', 'Stayflow failed to handle this request; the server log has the details');
+}

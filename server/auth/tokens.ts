@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 
 // API tokens for the systems that call Stayflow (a product sending events, a help desk). The secret `sf_…` is
@@ -57,10 +57,10 @@ export async function createToken(
   input: { name: string; scopes: string[] },
 ): Promise<{ token: ApiToken; secret: string }> {
   const name = input.name.trim();
-  if (!name) throw new HttpError(400, 'invalid_request', 'A token needs a name (what will use it)');
-  if (input.scopes.length === 0) throw new HttpError(400, 'invalid_request', 'A token needs at least one scope');
+  if (!name) throw new DomainError('invalid', 'invalid_request', 'A token needs a name (what will use it)');
+  if (input.scopes.length === 0) throw new DomainError('invalid', 'invalid_request', 'A token needs at least one scope');
   const malformed = input.scopes.find((scope) => !SCOPE.test(scope));
-  if (malformed !== undefined) throw new HttpError(400, 'invalid_request', `'${malformed}' is not a scope name`);
+  if (malformed !== undefined) throw new DomainError('invalid', 'invalid_request', `'${malformed}' is not a scope name`);
   const secret = `${PREFIX}${randomBytes(32).toString('base64url')}`;
   const row = await db
     .insertInto('api_tokens')
@@ -116,7 +116,7 @@ export async function verifyToken(db: Db, secret: string): Promise<ApiToken | un
 export async function authorizeRequest(db: Db, req: Request, res: Response, scope: TokenScope): Promise<ApiToken> {
   const unauthorized = (message: string) => {
     res.setHeader('WWW-Authenticate', `Bearer realm="stayflow", scope="${scope}"`);
-    return new HttpError(401, 'unauthorized', message);
+    return new DomainError('unauthenticated', 'unauthorized', message);
   };
   const header = req.get('authorization');
   if (!header)
@@ -126,7 +126,7 @@ export async function authorizeRequest(db: Db, req: Request, res: Response, scop
   const token = await verifyToken(db, match[1]!);
   if (!token) throw unauthorized('The API token is not valid (unknown or revoked)');
   if (!token.scopes.includes(scope)) {
-    throw new HttpError(403, 'forbidden', `The API token '${token.name}' lacks the '${scope}' scope`);
+    throw new DomainError('forbidden', 'forbidden', `The API token '${token.name}' lacks the '${scope}' scope`);
   }
   return token;
 }

@@ -1,16 +1,34 @@
-import type { ActivityDeps } from '../../activities/index.js';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/database.js';
+import type { EmailSettings } from '../email/send-step.js';
+import type { MailTransport } from '../email/transport.js';
 import { emailDeliverer } from '../email/send-step.js';
 import { notifyDeliverer } from './notify.js';
 import { taskDeliverer } from './task.js';
 import { updateFieldDeliverer } from './update-field.js';
 import { webhookDeliverer } from './webhook.js';
-import type { Deliverers } from '../../activities/playbook/perform-effect.js';
+import type { Deliverers } from './perform.js';
+
+export interface EffectDeps {
+  db: Db;
+  transport: MailTransport;
+  mailFrom: string;
+  /** The account workflows enroll accounts and message runs through the client, on this task queue. */
+  temporal: Client;
+  taskQueue: string;
+  /** HMAC key of outbound webhooks' signature header; unset: they go unsigned. */
+  webhookSecret?: string;
+  /** Slack incoming webhook for notify steps; unset: slack notifications are skipped. */
+  slackWebhookUrl?: string;
+  /** Playbook email steps: links, footer, frequency cap. */
+  email: EmailSettings;
+}
 
 /**
  * Each effect kind's delivery, bound to the worker's dependencies. One line per kind: the modules that deliver
  * (the email outbox, CSM tasks, outbound webhooks, notifications) live beside their own stores.
  */
-export function effectDeliverers(deps: ActivityDeps): Deliverers {
+export function effectDeliverers(deps: EffectDeps): Deliverers {
   return {
     email: emailDeliverer({ ...deps, from: deps.mailFrom, settings: deps.email }),
     task: taskDeliverer(deps),

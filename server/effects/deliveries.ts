@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import type { EffectStep } from '../../activities/playbook/perform-effect.js';
+import type { EffectStep } from './perform.js';
 
 export type AttemptEnd = 'done' | 'retrying' | 'failed' | 'skipped';
 

@@ -1,7 +1,7 @@
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import type { Db } from '../db/database.js';
 import type { MailTransport } from '../email/transport.js';
-import type { Deliverer, EffectStep } from '../../activities/playbook/perform-effect.js';
+import type { Deliverer, EffectStep } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
 import { storedAccount } from '../accounts/store.js';

@@ -3,7 +3,7 @@ import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import { storedAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';
 import { createTaskForStep } from '../tasks/store.js';
-import type { Deliverer } from '../../activities/playbook/perform-effect.js';
+import type { Deliverer } from './perform.js';
 
 type TaskEffect = Extract<Effect, { kind: 'task' }>;
 

@@ -2,11 +2,11 @@ import type { Client } from '@temporalio/client';
 import { AccountPatch } from '../../engine/accounts/schema.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import { accountField, BUILT_IN_ACCOUNT_FIELDS } from '../../engine/playbook/account-fields.js';
-import { HttpError } from '../api/http-error.js';
+import { isDomainError } from '../errors.js';
 import { notifyFieldsChanged } from '../accounts/entity-signals.js';
 import { accountSnapshot, patchAccount, storedAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';
-import type { Deliverer } from '../../activities/playbook/perform-effect.js';
+import type { Deliverer } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 
 type UpdateFieldEffect = Extract<Effect, { kind: 'updateField' }>;
@@ -53,7 +53,7 @@ export function updateFieldDeliverer(deps: {
     try {
       ({ changed } = await patchAccount(deps.db, accountId, parsed.data));
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status >= 500) throw error;
+      if (!isDomainError(error) || error.kind === 'unavailable') throw error;
       await log.finish('failed', error.message);
       return { status: 'failed', detail: error.message };
     }

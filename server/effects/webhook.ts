@@ -1,6 +1,6 @@
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import type { Db } from '../db/database.js';
-import type { Deliverer, EffectStep } from '../../activities/playbook/perform-effect.js';
+import type { Deliverer, EffectStep } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
 import { webhookSignature } from './signature.js';

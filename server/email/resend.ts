@@ -2,7 +2,7 @@ import { moveOutboxRow, findOutboxRow, type OutboxRow } from './outbox.js';
 import { classifySmtpError } from './smtp-errors.js';
 import { transmit } from './transmit.js';
 import type { MailTransport } from './transport.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 
 /**
@@ -18,8 +18,8 @@ export async function resendUncertain(
   if (!row) throw notFound(`Email ${id}`);
   const claimed = await moveOutboxRow(deps.db, id, ['uncertain'], 'sending');
   if (!claimed) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
+      'conflict',
       'not_uncertain',
       `Only an email whose delivery is uncertain can be sent again by hand; this one is ${row.state}`,
     );

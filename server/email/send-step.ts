@@ -1,21 +1,21 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Account } from '../../engine/accounts/schema.js';
 import type { EffectOutcome } from '../../engine/interpreter/types.js';
 import type { EmailTemplateContent } from '../../engine/templates/schema.js';
 import { accountSnapshot, findAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';
 import { findTemplate } from '../templates/store.js';
-import type { EffectStep } from '../../activities/playbook/perform-effect.js';
+import type { EffectStep } from '../effects/perform.js';
 import type { FrequencyCap } from './frequency-cap.js';
 import { ownerCsmOf } from '../people/csm-profiles.js';
 import { openPixelUrl, trackLinks, unsubscribeUrl } from './links.js';
 import { moveOutboxRow, openOutboxRow, recentEmailsTo, type OutboxRow } from './outbox.js';
 import { emailRecipients, isUnsubscribed, type Recipient } from './recipients.js';
-import { classifySmtpError } from './smtp-errors.js';
+import { classifySmtpError, SmtpTemporaryError } from './smtp-errors.js';
 import { renderEmail, templateVariables } from './templates/index.js';
 import { senderDomain, transmit } from './transmit.js';
 import type { MailTransport } from './transport.js';
 import { isUuid } from '../db/uuid.js';
+import { isDomainError } from '../errors.js';
 
 /** Where a send attempt stands; tests inject a failure (a "killed" worker) at each one. */
 export type SendPoint = 'beforeQueued' | 'afterQueued' | 'afterSending' | 'afterSmtpAccepted' | 'afterSent';
@@ -210,14 +210,13 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
     try {
       [account, { fields }] = await Promise.all([findAccount(db, accountId), accountSnapshot(db, accountId)]);
     } catch (error) {
-      if ((error as { status?: number }).status === 404)
-        return { status: 'skipped', detail: 'the account was deleted' };
+      if (isDomainError(error, 'not_found')) return { status: 'skipped', detail: 'the account was deleted' };
       throw error;
     }
     try {
       template = await findTemplate(db, effect.template);
     } catch (error) {
-      if ((error as { status?: number }).status === 404) {
+      if (isDomainError(error, 'not_found')) {
         return { status: 'failed', detail: `the email template '${effect.template}' no longer exists` };
       }
       throw error;
@@ -236,7 +235,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
         retry ??= error;
       }
     }
-    if (retry) throw ApplicationFailure.retryable(retry.message, 'SmtpTemporary');
+    if (retry) throw new SmtpTemporaryError(retry.message);
 
     const by = (status: RecipientResult['status']) => results.filter((r) => r.status === status);
     const sent = by('sent');

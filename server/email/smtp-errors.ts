@@ -37,3 +37,12 @@ export function classifySmtpError(error: unknown, recipient: string): SmtpFailur
   const what = e.code ? `${e.code} ${e.message ?? ''}` : (e.message ?? String(error));
   return { kind: 'temporary', reason: `${recipient}: ${what.trim()}` };
 }
+
+/**
+ * Thrown by the email deliverer when a recipient's failure is temporary: the activity fails and Temporal retries
+ * it with backoff. A plain error (not a Temporal `ApplicationFailure`), so the domain knows nothing of Temporal;
+ * the failure's type in the run's history is this name.
+ */
+export class SmtpTemporaryError extends Error {
+  override name = 'SmtpTemporary';
+}

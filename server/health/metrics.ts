@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { MetricReading } from '../../engine/health/score.js';
 import type { Scorecard, Signal } from '../../engine/health/scorecard.js';
-import { notFound } from '../api/http-error.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 
 // Every signal's metric for one account at an instant `asOf`, in one query over account_events. Only events that

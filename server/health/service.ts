@@ -6,7 +6,7 @@ import {
   type HealthRiskLevel,
   type ScorecardInput,
 } from '../../engine/health/scorecard.js';
-import { notFound } from '../api/http-error.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { readMetrics } from './metrics.js';
 

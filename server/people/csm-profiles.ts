@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { CsmInput } from '../email/templates/variables.js';
 import type { CsmProfile, CsmProfileInput } from '../../engine/people/csm-profile.js';
-import { notFound } from '../api/http-error.js';
+import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import type { CsmProfilesTable } from '../db/schema.js';
 

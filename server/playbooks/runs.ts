@@ -24,7 +24,7 @@ import {
   type ApprovalDecision,
   type RunPosition,
 } from '../../engine/workflows/playbook-signals.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
 
 const WORKFLOW_TYPE = 'playbookRunWorkflow';
@@ -49,8 +49,8 @@ async function checkCooldown(ctx: EnrollContext, playbook: CompiledPlaybook, acc
   if (!latest) return;
   const ends = addDuration(latest.toISOString(), playbook.enrollment.cooldown, account.timeZone);
   if (Date.parse(ends.at) > Date.now()) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
+      'conflict',
       'cooling_down',
       `Account ${account.id} was enrolled in '${playbook.key}' at ${latest.toISOString()}; it can be enrolled again after ${ends.at} (cooldown ${describeDuration(playbook.enrollment.cooldown)})`,
     );
@@ -88,8 +88,8 @@ export async function enroll(
         playbook.enrollment.mode === 'once'
           ? 'this playbook enrolls an account only once'
           : 'this playbook runs one enrollment at a time';
-      throw new HttpError(
-        409,
+      throw new DomainError(
+        'conflict',
         'already_enrolled',
         `Account ${account.id} is already enrolled in '${playbook.key}' (${why})`,
       );
@@ -201,7 +201,11 @@ export async function cancelRun(ctx: AppContext, workflowId: string): Promise<vo
   try {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING')
-      throw new HttpError(409, 'not_running', `Run ${workflowId} is not running (it is ${status.name.toLowerCase()})`);
+      throw new DomainError(
+        'conflict',
+        'not_running',
+        `Run ${workflowId} is not running (it is ${status.name.toLowerCase()})`,
+      );
     await handle.cancel();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
@@ -245,7 +249,7 @@ async function updateRun(
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
     const reason = (error as { cause?: { message?: string } }).cause?.message;
-    if (reason) throw new HttpError(409, 'not_waiting', reason);
+    if (reason) throw new DomainError('conflict', 'not_waiting', reason);
     throw error;
   }
 }
@@ -262,7 +266,7 @@ export async function bulkAction(ctx: AppContext, action: 'cancel' | 'skipWait',
       results.push({
         workflowId,
         ok: false,
-        error: error instanceof HttpError ? error.message : 'failed; see the server log',
+        error: isDomainError(error) ? error.message : 'failed; see the server log',
       });
     }
   }

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Issue } from '../../engine/errors.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
-import { HttpError } from '../api/http-error.js';
+import { isDomainError } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { packageRoot } from '../package-root.js';
 import { compileContext } from './compile-context.js';
 import { createPlaybook, publishDraft } from './store.js';
 
@@ -13,7 +13,7 @@ import { createPlaybook, publishDraft } from './store.js';
 // from day one. Once a playbook with that key exists — as shipped, edited, republished or made by hand — it is the
 // install's own and is never touched again: a later release's seed does not overwrite anybody's work.
 
-export const SEED_PLAYBOOKS_DIR = fileURLToPath(new URL('../../playbooks/seed/', import.meta.url));
+export const SEED_PLAYBOOKS_DIR = path.join(packageRoot, 'playbooks', 'seed');
 
 export class SeedPlaybookError extends Error {}
 
@@ -64,7 +64,7 @@ export async function installSeedPlaybooks(db: Db, dir = SEED_PLAYBOOKS_DIR): Pr
     try {
       await createPlaybook(db, definition);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 409) {
+      if (isDomainError(error, 'conflict')) {
         report.kept.push(key);
         continue;
       }

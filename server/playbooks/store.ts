@@ -1,10 +1,11 @@
+import type { PublishedPlaybook } from '../../engine/triggers/match.js';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { toIssues, type Issue } from '../../engine/errors.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { PlaybookKey } from '../../engine/playbook/schema.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { compileContext } from './compile-context.js';
 import { isUuid } from '../db/uuid.js';
@@ -27,8 +28,8 @@ function identityOf(definition: unknown): { key: string; name: string } {
   const parsed = DraftIdentity.safeParse(definition);
   if (!parsed.success) {
     const issues = toIssues(parsed.error);
-    throw new HttpError(
-      400,
+    throw new DomainError(
+      'invalid',
       'invalid_request',
       `The playbook needs a key and a name — ${issues[0]!.path}: ${issues[0]!.message}`,
       issues,
@@ -105,7 +106,11 @@ export async function createPlaybook(db: Db, definition: unknown): Promise<Playb
     .returningAll()
     .executeTakeFirst();
   if (!row)
-    throw new HttpError(409, 'conflict', `A playbook with key '${key}' already exists; update its draft instead`);
+    throw new DomainError(
+      'conflict',
+      'conflict',
+      `A playbook with key '${key}' already exists; update its draft instead`,
+    );
   return toRecord(row);
 }
 
@@ -113,7 +118,7 @@ export async function updateDraft(db: Db, idOrKey: string, definition: unknown):
   const current = await findPlaybook(db, idOrKey);
   const { key, name } = identityOf(definition);
   if (key !== current.key)
-    throw new HttpError(400, 'invalid_request', `The key of a playbook cannot change (it is '${current.key}')`);
+    throw new DomainError('invalid', 'invalid_request', `The key of a playbook cannot change (it is '${current.key}')`);
   const row = await db
     .updateTable('playbooks')
     .set({ name, draft: JSON.stringify(definition), updated_at: sql<Date>`now()` })
@@ -123,10 +128,10 @@ export async function updateDraft(db: Db, idOrKey: string, definition: unknown):
   return toRecord(row);
 }
 
-export class InvalidPlaybookError extends HttpError {
+export class InvalidPlaybookError extends DomainError {
   constructor(issues: Issue[]) {
     super(
-      422,
+      'unprocessable',
       'invalid_playbook',
       `The playbook has ${issues.length} problem${issues.length === 1 ? '' : 's'} to fix before it can run`,
       issues,
@@ -180,16 +185,16 @@ export async function listVersions(db: Db, playbookId: string) {
  */
 export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?: number): Promise<CompiledPlaybook> {
   if (version === undefined && playbook.archivedAt !== null) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
+      'conflict',
       'archived',
       `Playbook '${playbook.key}' is archived, so it enrolls no one; unarchive it (POST /api/playbooks/${playbook.key}/unarchive) to enroll accounts again`,
     );
   }
   const wanted = version ?? playbook.currentVersion;
   if (wanted === null || wanted === undefined) {
-    throw new HttpError(
-      409,
+    throw new DomainError(
+      'conflict',
       'not_published',
       `Playbook '${playbook.key}' has no published version yet; publish it first`,
     );
@@ -202,4 +207,21 @@ export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?
     .executeTakeFirst();
   if (!row) throw notFound(`Version ${wanted} of playbook ${playbook.key}`);
   return row.compiled as CompiledPlaybook;
+}
+
+/** Every published, trigger-relevant playbook in its current version: what an account's workflow matches against. */
+export async function publishedPlaybooks(db: Db): Promise<PublishedPlaybook[]> {
+  const published: PublishedPlaybook[] = [];
+  for (const playbook of await listPlaybooks(db)) {
+    if (playbook.currentVersion === null) continue;
+    const ir = await compiledVersion(db, playbook);
+    published.push({
+      key: ir.key,
+      version: ir.version,
+      name: ir.name,
+      triggers: ir.triggers,
+      enrollment: ir.enrollment,
+    });
+  }
+  return published;
 }

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import type { CsmTasksTable } from '../db/schema.js';
 
@@ -145,11 +145,10 @@ export async function findTask(db: Db, id: string): Promise<CsmTask> {
 export async function setTaskStatus(db: Db, id: string, to: TaskStatus, note?: string): Promise<CsmTask> {
   const current = await findTask(db, id);
   if (to === 'open' && current.status === 'open') {
-    throw new HttpError(409, 'conflict', `Task ${id} is already open`);
+    throw new DomainError('conflict', 'conflict', `Task ${id} is already open`);
   }
   if (to !== 'open' && current.status !== 'open') {
-    throw new HttpError(
-      409,
+    throw new DomainError('conflict',
       'conflict',
       `Task ${id} is already ${current.status} (since ${current.completedAt}); reopen it first`,
     );
@@ -166,6 +165,6 @@ export async function setTaskStatus(db: Db, id: string, to: TaskStatus, note?: s
     .where('status', to === 'open' ? '!=' : '=', 'open')
     .returningAll()
     .executeTakeFirst();
-  if (!row) throw new HttpError(409, 'conflict', `Task ${id} changed meanwhile; read it again`);
+  if (!row) throw new DomainError('conflict', 'conflict', `Task ${id} changed meanwhile; read it again`);
   return toTask(row);
 }

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { checkEmailTemplate } from '../email/templates/check.js';
 import { toIssues } from '../../engine/errors.js';
 import { EmailLocale, EmailTemplate } from '../../engine/templates/schema.js';
 import type { Db } from '../db/database.js';
+import { packageRoot } from '../package-root.js';
 import { templateChecksum } from './store.js';
 
 // The templates Stayflow ships live in git as one Markdown file per template and language,
@@ -13,7 +13,7 @@ import { templateChecksum } from './store.js';
 // the body, so an author edits an email as the email reads, without JSON's "\n" escapes. On start they are
 // installed when absent; a shipped template nobody edited is updated to the shipped text; an edited one is kept.
 
-export const SHIPPED_TEMPLATES_DIR = fileURLToPath(new URL('../../playbooks/templates/', import.meta.url));
+export const SHIPPED_TEMPLATES_DIR = path.join(packageRoot, 'playbooks', 'templates');
 
 const FRONT_MATTER_KEYS = ['name', 'description', 'defaultLocale', 'subject'] as const;
 type FrontMatterKey = (typeof FRONT_MATTER_KEYS)[number];

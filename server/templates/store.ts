@@ -6,7 +6,7 @@ import { canonicalJson, fnv1a64 } from '../../engine/playbook/checksum.js';
 import type { CompileContext } from '../../engine/playbook/ir.js';
 import type { EmailLocale, EmailTemplate, EmailTemplateContent } from '../../engine/templates/schema.js';
 import { compileAccountFields } from '../accounts/field-definitions.js';
-import { HttpError, notFound } from '../api/http-error.js';
+import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import type { EmailTemplatesTable } from '../db/schema.js';
 
@@ -23,11 +23,11 @@ export interface TemplateRecord extends EmailTemplate {
   updatedAt: string;
 }
 
-export class InvalidTemplateError extends HttpError {
+export class InvalidTemplateError extends DomainError {
   constructor(issues: Issue[]) {
     const first = issues[0];
     super(
-      422,
+      'unprocessable',
       'invalid_template',
       `The template has ${issues.length} problem${issues.length === 1 ? '' : 's'} to fix${first ? ` — ${first.message}` : ''}`,
       issues,

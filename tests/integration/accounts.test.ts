@@ -8,7 +8,7 @@ import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
 import { miniOnboarding } from '../support/sample-playbooks.js';
 import { until } from '../support/until.js';
-import { sampleAccountsCsv } from '../support/sample-accounts-csv.js';
+import { sampleAccountsCsv } from '../../bench/sample-accounts-csv.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -81,11 +81,11 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
       it('refuses a second account with the same external id (409) and answers 404 for unknown ones', async () => {
         await account('dup');
         await expect(account('dup')).rejects.toMatchObject({
-          status: 409,
+          kind: 'conflict',
           message: expect.stringContaining(`external id '${ext('dup')}' already exists`),
         });
-        await expect(findAccount(db, randomUUID())).rejects.toMatchObject({ status: 404 });
-        await expect(findAccountByExternalId(db, ext('nobody'))).rejects.toMatchObject({ status: 404 });
+        await expect(findAccount(db, randomUUID())).rejects.toMatchObject({ kind: 'not_found' });
+        await expect(findAccountByExternalId(db, ext('nobody'))).rejects.toMatchObject({ kind: 'not_found' });
       });
 
       it('patches part of an account and says which fields really changed', async () => {
@@ -108,20 +108,20 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
         expect(cleared.changed.sort()).toEqual([champion, 'plan'].sort());
         expect(cleared.account.custom).toEqual({ [seats]: 12, [champion]: null });
         await account('taken');
-        await expect(patchAccount(db, created.id, { externalId: ext('taken') })).rejects.toMatchObject({ status: 409 });
-        await expect(patchAccount(db, randomUUID(), { plan: 'x' })).rejects.toMatchObject({ status: 404 });
+        await expect(patchAccount(db, created.id, { externalId: ext('taken') })).rejects.toMatchObject({ kind: 'conflict' });
+        await expect(patchAccount(db, randomUUID(), { plan: 'x' })).rejects.toMatchObject({ kind: 'not_found' });
       });
 
       it('checks custom values against the declared fields', async () => {
         await expect(account('undeclared', { custom: { [`nope_${tag}`]: 1 } })).rejects.toMatchObject({
-          status: 400,
+          kind: 'invalid',
           message: expect.stringContaining('is not a declared custom field'),
         });
         const typed = await account('typed');
         await expect(
           patchAccount(db, typed.id, { custom: { [seats]: 'many', [kickoff]: '2026-02-30', [trial]: null } }),
         ).rejects.toMatchObject({
-          status: 400,
+          kind: 'invalid',
           issues: [
             { path: `custom.${seats}`, message: expect.stringContaining('must be a number') },
             { path: `custom.${kickoff}`, message: expect.stringContaining('YYYY-MM-DD') },
@@ -136,15 +136,15 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
           label: 'Licensed seats',
         });
         await expect(declareField(db, { name: seats, type: 'string' })).rejects.toMatchObject({
-          status: 409,
+          kind: 'conflict',
           message: expect.stringContaining('already declared as number'),
         });
         await expect(declareField(db, { name: 'renewal_date', type: 'date' })).rejects.toMatchObject({
-          status: 409,
+          kind: 'conflict',
           message: expect.stringContaining("'renewalDate' built in"),
         });
         await expect(declareField(db, { name: seats.toUpperCase(), type: 'number' })).rejects.toMatchObject({
-          status: 409,
+          kind: 'conflict',
           message: expect.stringContaining('too close'),
         });
         expect(await compileAccountFields(db)).toMatchObject({
@@ -176,7 +176,7 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
         expect(high.items.map((a) => a.name)).toEqual([`${tag} list-a`, `${tag} list-b`]);
         expect((await listAccounts(db, { q: ext('list-c'), limit: 10 })).items).toHaveLength(1);
         expect((await listAccounts(db, { q: '%', limit: 10 })).items.every((a) => a.name.includes('%'))).toBe(true);
-        await expect(listAccounts(db, { limit: 10, cursor: 'garbage' })).rejects.toMatchObject({ status: 400 });
+        await expect(listAccounts(db, { limit: 10, cursor: 'garbage' })).rejects.toMatchObject({ kind: 'invalid' });
       });
 
       it('keeps exactly one primary contact while an account has contacts', async () => {
@@ -185,21 +185,21 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
         const luis = await createContact(db, id, { name: 'Luis', email: 'luis@acme.example', primary: false });
         expect([ana.primary, luis.primary]).toEqual([true, false]);
         await expect(createContact(db, id, { name: 'Ana again', email: 'ANA@acme.example' })).rejects.toMatchObject({
-          status: 409,
+          kind: 'conflict',
           message: expect.stringContaining('already has a contact with the email'),
         });
         const eva = await createContact(db, id, { name: 'Eva', email: 'eva@acme.example', primary: true });
         expect(eva.primary).toBe(true);
         expect((await primaryContact(db, id))?.id).toBe(eva.id);
-        await expect(patchContact(db, id, eva.id, { primary: false })).rejects.toMatchObject({ status: 409 });
+        await expect(patchContact(db, id, eva.id, { primary: false })).rejects.toMatchObject({ kind: 'conflict' });
         expect((await patchContact(db, id, luis.id, { primary: true })).primary).toBe(true);
         expect((await listContacts(db, id)).filter((c) => c.primary).map((c) => c.id)).toEqual([luis.id]);
         expect(await deleteContact(db, id, luis.id)).toEqual({ primaryContactId: ana.id });
         const unsubscribed = await patchContact(db, id, eva.id, { unsubscribed: true });
         expect(unsubscribed.unsubscribedAt).not.toBeNull();
         expect((await patchContact(db, id, eva.id, { unsubscribed: false })).unsubscribedAt).toBeNull();
-        await expect(patchContact(db, id, randomUUID(), { name: 'x' })).rejects.toMatchObject({ status: 404 });
-        await expect(listContacts(db, randomUUID())).rejects.toMatchObject({ status: 404 });
+        await expect(patchContact(db, id, randomUUID(), { name: 'x' })).rejects.toMatchObject({ kind: 'not_found' });
+        await expect(listContacts(db, randomUUID())).rejects.toMatchObject({ kind: 'not_found' });
       });
 
       it('answers the snapshot a run starts with: built-in and custom fields side by side', async () => {
@@ -297,7 +297,7 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
           column: null,
           message: expect.stringContaining('2 cells'),
         });
-        await expect(findAccountByExternalId(db, ext('bad-1'))).rejects.toMatchObject({ status: 404 });
+        await expect(findAccountByExternalId(db, ext('bad-1'))).rejects.toMatchObject({ kind: 'not_found' });
         expect((await findAccountByExternalId(db, ext('ok-1'))).name).toBe('Good one');
       });
 
@@ -318,17 +318,17 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
       it('refuses a file with unknown, repeated or missing columns as a whole, changing nothing', async () => {
         const before = await countOf(ext('cols'));
         await expect(importText(`external_id,name,colour,size\n${ext('cols-1')},A,red,L\n`)).rejects.toMatchObject({
-          status: 400,
+          kind: 'invalid',
           code: 'invalid_columns',
           message: expect.stringContaining("unknown columns 'colour', 'size'"),
           issues: [expect.objectContaining({ path: 'colour' }), expect.objectContaining({ path: 'size' })],
         });
         await expect(importText(`external_id,externalId,name\n`)).rejects.toMatchObject({
-          status: 400,
+          kind: 'invalid',
           message: expect.stringContaining("'external_id' and 'externalId'"),
         });
         await expect(importText(`name,mrr\nA,1\n`)).rejects.toMatchObject({
-          status: 400,
+          kind: 'invalid',
           message: expect.stringContaining("no 'external_id' column"),
         });
         await expect(importText(`external_id;name\n${ext('cols-2')};B\n`)).rejects.toMatchObject({
@@ -338,12 +338,12 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
       });
 
       it('changes nothing for a file that is empty, not CSV, or too large', async () => {
-        await expect(importText('')).rejects.toMatchObject({ status: 400, message: expect.stringContaining('empty') });
+        await expect(importText('')).rejects.toMatchObject({ kind: 'invalid', message: expect.stringContaining('empty') });
         const broken = `external_id,name\n${ext('broken-1')},Fine\n${ext('broken-2')},"Never closed\n`;
-        await expect(importText(broken)).rejects.toMatchObject({ status: 400, code: 'invalid_csv' });
+        await expect(importText(broken)).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_csv' });
         const rows = Array.from({ length: 200 }, (_, i) => `${ext(`big-${i}`)},Big ${i}`);
         await expect(importText(['external_id,name', ...rows].join('\n'), 'accounts', 1024)).rejects.toMatchObject({
-          status: 413,
+          kind: 'too_large',
         });
         expect(await countOf(ext('broken'))).toBe(0);
         expect(await countOf(ext('big'))).toBe(0);

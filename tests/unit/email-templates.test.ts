@@ -391,7 +391,7 @@ describe('template store on PGlite', () => {
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidTemplateError);
     expect(error).toMatchObject({
-      status: 422,
+      kind: 'unprocessable',
       issues: [{ path: 'locales.es.subject', code: 'unknown_template_variable' }],
     });
 

@@ -2,7 +2,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import { deliveriesOfRun } from '../../effects/deliveries.js';
 import type { AppContext } from '../../context.js';
-import { notFound } from '../http-error.js';
+import { notFound } from '../../errors.js';
 import { route } from '../route.js';
 
 const EffectDelivery = z

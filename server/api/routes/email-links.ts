@@ -1,3 +1,4 @@
+import { isDomainError } from '../../errors.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { verifyLink } from '../../email/links.js';
@@ -80,7 +81,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       await patchContact(db, link.a, link.c, { unsubscribed: true });
     } catch (error) {
       // A contact or account deleted since: nobody is written to any more, which is what was asked.
-      if ((error as { status?: number }).status !== 404) throw error;
+      if (!isDomainError(error, 'not_found')) throw error;
     }
     html(res).send(page('You are unsubscribed', '<p>You will not receive these emails any more.</p>'));
   };

@@ -3,7 +3,7 @@ import type { AppContext } from '../../context.js';
 import { findOutboxRow, listOutboxRows, type OutboxRow } from '../../email/outbox.js';
 import { resendUncertain } from '../../email/resend.js';
 import { toCaughtMail } from '../../email/smtp-catcher.js';
-import { notFound } from '../http-error.js';
+import { notFound } from '../../errors.js';
 import { route } from '../route.js';
 
 export const CaughtMail = z

@@ -12,7 +12,6 @@ import {
   listTemplates,
   saveTemplate,
 } from '../../templates/store.js';
-import type { HttpError } from '../http-error.js';
 import { route } from '../route.js';
 
 const TemplateRef = z.object({ key: TemplateKey });
@@ -83,7 +82,7 @@ const RenderedEmail = z
   })
   .meta({ id: 'RenderedEmail' });
 
-function templateProblem(error: TemplateError): HttpError {
+function templateProblem(error: TemplateError): InvalidTemplateError {
   const path = error.place ? `locales.${error.place.locale}.${error.place.field}` : '(root)';
   return new InvalidTemplateError([{ path, code: error.code, message: error.message }]);
 }

@@ -1,0 +1,56 @@
+import { EFFECT_RETRY, type EffectRun } from '../../engine/activity-contracts.js';
+import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
+import type { Db } from '../db/database.js';
+
+/** One step's effect as its deliverer sees it: which run, which step (stable across retries), what to do. */
+export interface EffectStep<E extends Effect = Effect> {
+  workflowId: string;
+  runId: string;
+  /** The activity id: stable across retries of one step, so deliverers key their records by it. */
+  stepKey: string;
+  /** 1 on the first try; a deliverer uses it to tell a retry (a record may already be there) from a first try. */
+  attempt: number;
+  /** No retry follows this attempt: a deliverer records a temporary failure as final (see EFFECT_RETRY). */
+  lastAttempt: boolean;
+  effect: E;
+  run?: EffectRun;
+}
+
+export type Deliverer<E extends Effect> = (step: EffectStep<E>) => Promise<EffectOutcome | void>;
+
+/** Who delivers each kind of effect; a kind without a deliverer is only recorded in the step log (a goal). */
+export type Deliverers = { [K in Effect['kind']]?: Deliverer<Extract<Effect, { kind: K }>> };
+
+/**
+ * Records a run's side effect in its step log, once, then hands it to the deliverer of its kind. The step key is
+ * stable across retries of one step, so a retried or re-delivered attempt finds its row, and each deliverer keys
+ * its own records (outbox, tasks) by it to do nothing twice.
+ */
+export async function performEffect(
+  deps: { db: Db; deliver: Deliverers },
+  step: Omit<EffectStep, 'lastAttempt'>,
+): Promise<EffectOutcome | void> {
+  const { workflowId, runId, stepKey, attempt, effect } = step;
+  await deps.db
+    .insertInto('run_steps')
+    .values({
+      workflow_id: workflowId,
+      run_id: runId,
+      step_key: stepKey,
+      node_id: effect.nodeId,
+      kind: effect.kind,
+      effect: JSON.stringify(effect),
+    })
+    .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key']).doNothing())
+    .execute();
+  const deliver = deps.deliver[effect.kind] as Deliverer<Effect> | undefined;
+  if (!deliver) return;
+  const lastAttempt = attempt >= EFFECT_RETRY.maximumAttempts;
+  try {
+    return await deliver({ ...step, lastAttempt });
+  } catch (error) {
+    // Out of retries: the step fails with the reason and the run goes on (or down its failure route).
+    if (!lastAttempt) throw error;
+    return { status: 'failed', detail: `gave up after ${attempt} attempts: ${(error as Error).message}` };
+  }
+}

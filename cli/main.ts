@@ -13,9 +13,11 @@ const USAGE = `Usage: stayflow <command> [options]
 Commands:
   validate <files…> [--json]
       Compile each playbook definition (JSON) and print its issues; exit 1 if any file fails.
-  simulate <file> [--account <json|@file>] [--events <json|@file>] [--approvals <json|@file>]
-                  [--start <ISO date-time>] [--json]
-      Preview a run for one account on a virtual clock: when each step happens, and why then.
+  simulate <file> [--account <json|@file>] [--script <json|@file>] [--events <json|@file>]
+                  [--approvals <json|@file>] [--changes <json|@file>] [--failures <json|@file>]
+                  [--settings <json|@file>] [--start <ISO date-time>] [--json]
+      Preview a run for one account on a virtual clock: when each step happens, and why then. The script is the
+      simulate API's: { events, approvals, changes, failures }; a list given on its own flag replaces the script's.
       Account default: { "id": "sample-account", "timeZone": "UTC", "fields": {} }; start default: now.
   publish <file> [--server <url>]
       Save the definition as the playbook's draft on a running server and publish it as a new version.
@@ -82,8 +84,12 @@ async function run(argv: string[]): Promise<number> {
       const { values, positionals } = parse(rest, {
         ...help,
         account: { type: 'string' },
+        script: { type: 'string' },
         events: { type: 'string' },
         approvals: { type: 'string' },
+        changes: { type: 'string' },
+        failures: { type: 'string' },
+        settings: { type: 'string' },
         start: { type: 'string' },
         json: { type: 'boolean' },
       });

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { RunSettingsInput, SimulationScript } from '../engine/simulator/schemas.js';
 import { simulate } from '../engine/simulator/simulate.js';
 import { simulatedAccount } from './account.js';
 import { timelineTable } from './format.js';
@@ -6,29 +7,21 @@ import { jsonOption, UsageError } from './input.js';
 import { checkFile, issueLines } from './validate.js';
 
 const isDate = (text: string) => !Number.isNaN(Date.parse(text));
-const Instant = z.string().refine(isDate, { error: 'must be an ISO date-time such as 2026-12-01T09:00:00Z' });
-const Hours = z.number().nonnegative({ error: 'must be 0 or more hours' });
 
-const EventsOption = z.array(
-  z.strictObject({
-    event: z.string().min(1, { error: 'must be an event name' }),
-    at: Instant.optional(),
-    afterHours: Hours.optional(),
-    data: z.record(z.string(), z.unknown()).optional(),
-  }),
-);
-const ApprovalsOption = z.array(
-  z.strictObject({
-    nodeId: z.string().min(1, { error: 'must be the id of an approval step' }),
-    decision: z.enum(['approved', 'rejected']),
-    afterHours: Hours.optional(),
-  }),
-);
+// The options are the simulate API's schema (engine/simulator/schemas.ts), field by field: one contract.
+const scriptHint = ' (see `stayflow simulate --help`: { events, approvals, changes, failures })';
+const { shape } = SimulationScript;
+const listOption = <S extends z.ZodType>(key: string, raw: string | undefined, schema: S): z.infer<S> | undefined =>
+  raw === undefined ? undefined : jsonOption(key, raw, schema, scriptHint);
 
 export interface SimulateOptions {
   account?: string;
+  script?: string;
   events?: string;
   approvals?: string;
+  changes?: string;
+  failures?: string;
+  settings?: string;
   start?: string;
   json: boolean;
 }
@@ -36,19 +29,17 @@ export interface SimulateOptions {
 export async function simulateCommand(file: string, options: SimulateOptions): Promise<number> {
   // Options first: a mistyped flag is a usage error (exit 2) whatever the file holds.
   const account = simulatedAccount(options.account);
-  const events =
-    options.events === undefined
-      ? []
-      : jsonOption('events', options.events, EventsOption, ' (a list of { "event", "at" or "afterHours", "data" })');
-  const approvals =
-    options.approvals === undefined
-      ? []
-      : jsonOption(
-          'approvals',
-          options.approvals,
-          ApprovalsOption,
-          ' (a list of { "nodeId", "decision": "approved" | "rejected", "afterHours" })',
-        );
+  const script = {
+    ...(options.script === undefined
+      ? SimulationScript.parse({})
+      : jsonOption('script', options.script, SimulationScript, scriptHint)),
+  };
+  script.events = listOption('events', options.events, shape.events) ?? script.events;
+  script.approvals = listOption('approvals', options.approvals, shape.approvals) ?? script.approvals;
+  script.changes = listOption('changes', options.changes, shape.changes) ?? script.changes;
+  script.failures = listOption('failures', options.failures, shape.failures) ?? script.failures;
+  const settings =
+    options.settings === undefined ? undefined : jsonOption('settings', options.settings, RunSettingsInput);
   if (options.start !== undefined && !isDate(options.start)) {
     throw new UsageError(`--start is not a date: ${options.start} (use ISO, e.g. 2026-12-01T09:00:00Z)`);
   }
@@ -60,7 +51,7 @@ export async function simulateCommand(file: string, options: SimulateOptions): P
     return 1;
   }
   const { playbook } = checked;
-  for (const approval of approvals) {
+  for (const approval of script.approvals) {
     if (playbook.nodes[approval.nodeId]?.type !== 'approval') {
       throw new UsageError(`--approvals names '${approval.nodeId}', which is not an approval step of ${playbook.key}`);
     }
@@ -68,7 +59,7 @@ export async function simulateCommand(file: string, options: SimulateOptions): P
 
   let result;
   try {
-    result = await simulate({ playbook, account, startAt, events, approvals });
+    result = await simulate({ playbook, account, startAt, ...script, settings });
   } catch (error) {
     console.error(`${file}: the simulation failed: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

@@ -1,5 +1,6 @@
 import type { Condition } from '../playbook/conditions.js';
 import type { CompiledPlaybook } from '../playbook/ir.js';
+import type { NodeOfType, NodeType } from '../playbook/nodes.js';
 import type { BusinessCalendar, SendWindowHours } from '../time/calendar.js';
 import type { RunExit } from './exit.js';
 
@@ -42,36 +43,30 @@ export interface RunCheckpoint {
   timeline: TimelineEntry[];
 }
 
-/** A side effect the interpreter asks its driver for; the Temporal driver turns each into an activity. */
+/** The config of a node type, as the compiler left it in the IR (the schema in engine/playbook/nodes.ts). */
+type ConfigOf<T extends NodeType> = NodeOfType<T>['config'];
+interface EffectOf<K extends string> {
+  kind: K;
+  nodeId: string;
+  label: string;
+}
+
+/**
+ * A side effect the interpreter asks its driver for; the Temporal driver turns each into an activity. Each kind
+ * carries its node's config (derived from the node schemas, types only, so workflow code stays zod-free), plus
+ * what the interpreter worked out (a task's due instant).
+ */
 export type Effect =
-  | {
-      kind: 'email';
-      nodeId: string;
-      label: string;
-      template: string;
-      recipients: 'primaryContact' | 'allContacts' | 'ownerCsm';
-    }
-  | {
-      kind: 'task';
-      nodeId: string;
-      label: string;
-      assignee: 'ownerCsm' | 'csmManager';
-      taskKind: 'call' | 'meeting' | 'review' | 'other';
-      title: string;
-      instructions: string;
-      dueAt: string;
-    }
-  | {
-      kind: 'webhook';
-      nodeId: string;
-      label: string;
-      url: string;
-      method: 'POST' | 'PUT';
-      body?: Record<string, unknown>;
-    }
-  | { kind: 'notify'; nodeId: string; label: string; channel: 'slack' | 'email'; message: string }
-  | { kind: 'updateField'; nodeId: string; label: string; field: string; value: string | number | boolean | null }
-  | { kind: 'goal'; nodeId: string; label: string; name: string };
+  | (EffectOf<'email'> & Pick<ConfigOf<'email'>, 'template' | 'recipients'>)
+  | (EffectOf<'task'> &
+      Pick<ConfigOf<'task'>, 'assignee' | 'title' | 'instructions'> & {
+        taskKind: ConfigOf<'task'>['kind'];
+        dueAt: string;
+      })
+  | (EffectOf<'webhook'> & ConfigOf<'webhook'>)
+  | (EffectOf<'notify'> & ConfigOf<'notify'>)
+  | (EffectOf<'updateField'> & ConfigOf<'updateField'>)
+  | (EffectOf<'goal'> & ConfigOf<'goal'>);
 
 /** When, in the run's plan, an effect happens: templates say "day 4", the outbox keeps the planned instant. */
 export interface EffectWhen {
@@ -92,15 +87,12 @@ export interface EffectOutcome {
 
 export type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
 
-export interface ApprovalRequest {
+export type ApprovalRequest = Pick<ConfigOf<'approval'>, 'kind' | 'title' | 'details'> & {
   nodeId: string;
   label: string;
-  kind: 'offer' | 'discount' | 'message';
-  title: string;
-  details: string;
   /** Epoch ms after which the approval times out. */
   until: number;
-}
+};
 
 export interface EventRequest {
   nodeId: string;

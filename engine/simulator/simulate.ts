@@ -1,44 +1,13 @@
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { ExitRequested, matchExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
-import type { ApprovalOutcome, Driver, RunInput, RunResult } from '../interpreter/types.js';
+import type { Driver, RunInput, RunResult } from '../interpreter/types.js';
+import type { SimulationScript } from './schemas.js';
 
-/** An event the simulated account will produce, at an instant or an offset from enrollment. */
-export interface ScriptedEvent {
-  event: string;
-  at?: string;
-  afterHours?: number;
-  data?: Record<string, unknown>;
-}
-
-/** How a CSM will answer an approval step, and how long after it is requested. */
-export interface ScriptedApproval {
-  nodeId: string;
-  decision: Exclude<ApprovalOutcome, 'timeout'>;
-  afterHours?: number;
-}
-
-/** A delivery the preview treats as failed for good (a bounce) or skipped (every recipient unsubscribed). */
-export interface ScriptedFailure {
-  nodeId: string;
-  status: 'failed' | 'skipped';
-  detail: string;
-}
-
-/** A change to the account's fields while it runs: a moved renewal date, a new risk level. */
-export interface ScriptedChange {
-  at?: string;
-  afterHours?: number;
-  fields: Record<string, unknown>;
-}
-
-export interface SimulationInput extends RunInput {
+/** A run's input plus what the script says will happen to the account (engine/simulator/schemas.ts). */
+export interface SimulationInput extends RunInput, Partial<SimulationScript> {
   /** When the simulated enrollment happens (ISO). */
   startAt: string;
-  events?: ScriptedEvent[];
-  approvals?: ScriptedApproval[];
-  failures?: ScriptedFailure[];
-  changes?: ScriptedChange[];
 }
 
 /**

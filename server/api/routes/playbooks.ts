@@ -195,6 +195,8 @@ export const playbookRoutes = (ctx: AppContext) => {
           events: body.events,
           approvals: body.approvals,
           failures: body.failures,
+          changes: body.changes,
+          settings: body.settings,
         });
       },
     }),

@@ -18,7 +18,11 @@ if (!process.env.TEMPORAL_ADDRESS) {
   }
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit' });
+const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  stdio: 'inherit',
+  // The server stops by itself when this launcher is gone (even by kill -9): see server/main.ts.
+  env: { ...process.env, STAYFLOW_LAUNCHER_PID: String(process.pid) },
+});
 // The child handles Ctrl-C itself (it gets the terminal's SIGINT too); forward TERM from process managers.
 process.on('SIGTERM', () => child.kill('SIGTERM'));
 process.on('SIGINT', () => undefined);

@@ -36,6 +36,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Under `npm start` the launcher (scripts/start.mjs) is the parent. Killed with -9 it cannot tell us, and we would
+  // run on under PID 1, sending mail nobody watches and holding the ports the next `npm start` needs: when the
+  // parent changes, stop like on Ctrl-C.
+  const launcher = Number(process.env.STAYFLOW_LAUNCHER_PID);
+  if (Number.isInteger(launcher) && launcher > 1) {
+    setInterval(() => {
+      if (process.ppid !== launcher) stop('launcher gone');
+    }, 1_000).unref();
+  }
 }
 
 main().catch((error: unknown) => {

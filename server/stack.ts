@@ -103,6 +103,12 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         dbFile: persistent ? path.join(config.dataDir, 'temporal', 'temporal.sqlite') : undefined,
         logFile: persistent ? path.join(config.dataDir, 'logs', 'temporal.log') : undefined,
         namespace: config.TEMPORAL_NAMESPACE,
+        onRestart: ({ exitCode, signal, attempt, delayMs }) =>
+          logger.error(
+            { exitCode, signal, attempt, delayMs },
+            'Temporal dev server exited; restarting it (runs wait until it is back)',
+          ),
+        onRecovered: (attempt) => logger.warn({ attempt }, 'Temporal dev server is back'),
       });
       cleanup.push(() => devServer!.stop());
       address = devServer.address;

@@ -139,8 +139,15 @@ export class InvalidPlaybookError extends DomainError {
   }
 }
 
-/** Compiles the draft and files it as the next immutable version; running enrollments keep their own version. */
-export async function publishDraft(db: Db, idOrKey: string): Promise<{ version: number; checksum: string }> {
+/**
+ * Compiles the draft and files it as the next immutable version; running enrollments keep their own version. A
+ * draft that compiles to the current version's IR (same checksum: nothing a run does would differ) is not a new
+ * version: the answer is the current one, `unchanged`, so publishing from CI on every push is idempotent.
+ */
+export async function publishDraft(
+  db: Db,
+  idOrKey: string,
+): Promise<{ version: number; checksum: string; unchanged: boolean }> {
   const playbook = await findPlaybook(db, idOrKey);
   const result = compilePlaybook(playbook.draft, await compileContext(db));
   if (!result.ok) throw new InvalidPlaybookError(result.issues);
@@ -152,6 +159,17 @@ export async function publishDraft(db: Db, idOrKey: string): Promise<{ version: 
       .where('id', '=', playbook.id)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    if (locked.current_version !== null) {
+      const current = await tx
+        .selectFrom('playbook_versions')
+        .select('checksum')
+        .where('playbook_id', '=', playbook.id)
+        .where('version', '=', locked.current_version)
+        .executeTakeFirst();
+      if (current?.checksum === result.playbook.checksum) {
+        return { version: locked.current_version, checksum: current.checksum, unchanged: true };
+      }
+    }
     const version = (locked.current_version ?? 0) + 1;
     const compiled: CompiledPlaybook = { ...result.playbook, version };
     await tx
@@ -165,7 +183,7 @@ export async function publishDraft(db: Db, idOrKey: string): Promise<{ version: 
       })
       .execute();
     await tx.updateTable('playbooks').set({ current_version: version }).where('id', '=', playbook.id).execute();
-    return { version, checksum: compiled.checksum };
+    return { version, checksum: compiled.checksum, unchanged: false };
   });
 }
 

@@ -131,10 +131,17 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks/:id/publish',
       tag: 'playbooks',
-      summary: 'Compiles the draft into the next immutable version. Runs already going keep their version.',
+      summary:
+        'Compiles the draft into the next immutable version. Runs already going keep their version. A draft that compiles to the current version answers with it (unchanged: true) instead of a new version.',
       params: PlaybookRef,
       status: 201,
-      response: z.object({ version: z.number(), checksum: z.string() }),
+      response: z.object({
+        version: z.number(),
+        checksum: z.string(),
+        unchanged: z
+          .boolean()
+          .meta({ description: 'True when the draft is the current version: nothing was published.' }),
+      }),
       errors: [404, 422],
       async handler({ params }) {
         return publishDraft(db, params.id);

@@ -73,6 +73,10 @@ function createLiquid(mode: OutputMode, locale: EmailLocale): Liquid {
     // variable without a value for this account (no renewal date yet) prints nothing instead of failing the email.
     strictVariables: false,
     ownPropertyOnly: true,
+    // `{% if csm.booking_link %}` must be false for an empty link: Liquid's Ruby truthiness makes "" true, which
+    // rendered an empty "Book a call" link for every CSM without one. Template writers read `if` as "if it has a
+    // value", which is JavaScript's truthiness ("" and 0 are false).
+    jsTruthy: true,
     // No file system: an empty in-memory map and no relative paths, so nothing on disk is ever read.
     templates: {},
     relativeReference: false,

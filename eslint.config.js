@@ -1,12 +1,13 @@
 import tseslint from 'typescript-eslint';
 
 // Type-aware linting everywhere (no floating promises: a dropped promise in an activity or handler is a lost
-// side effect), plus the determinism fence around workflow code.
+// side effect), plus the determinism fence around workflow code. The .mjs scripts are linted too, with the types
+// scripts/tsconfig.json gives them; built output (dist/) is not.
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'editor/dist/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['node_modules/', '.data/', 'dist/', 'editor/dist/', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts', '**/*.tsx'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

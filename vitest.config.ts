@@ -5,7 +5,29 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
+      {
+        test: {
+          // Pure code: no database, no server, no socket, no child process (the fence throws, naming the lane to
+          // use). Seconds of work; the timeout only keeps a busy machine from failing a fuzz run. Pure files share
+          // one module cache (not isolated): each import is loaded once, not once per file, which halves the lane
+          // on two cores. A unit test that leaves a mock behind (no vi.restoreAllMocks) is not pure.
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts'],
+          setupFiles: ['tests/support/unit-fence.ts'],
+          isolate: false,
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          // Real parts without Temporal: PGlite in memory (opened once per file), SMTP and HTTP(S) servers on
+          // 127.0.0.1, the CLI and the server as child processes. Sized for a loaded 2-core machine.
+          name: 'component',
+          include: ['tests/component/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
       {
         test: {
           name: 'workflow',

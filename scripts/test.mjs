@@ -2,16 +2,19 @@
 // `npm test [lane…]`: provisions what the lanes need (cached), then runs each lane in turn and ends with one
 // summary: a line per lane, and which part was unavailable when a lane could not start.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
 
+// What each lane is: README "Tests". `needs` are the parts scripts/provision.sh provides before the lane runs.
+/** @type {Record<string, { needs: string[] }>} */
 const lanes = {
   static: { needs: [] },
   unit: { needs: [] },
+  component: { needs: [] },
   workflow: { needs: ['test-server'] },
   integration: { needs: ['temporal'] },
   postgres: { needs: ['postgres'] },
@@ -25,10 +28,13 @@ for (const lane of chosen) {
   }
 }
 const run = chosen.length ? chosen : Object.keys(lanes);
+/** @param {string} lane */
+const needsOf = (lane) => lanes[lane]?.needs ?? [];
 
+/** @param {number} t0 */
 const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
 const unavailable = new Map();
-for (const part of new Set(run.flatMap((lane) => lanes[lane].needs))) {
+for (const part of new Set(run.flatMap(needsOf))) {
   const t0 = Date.now();
   const result = spawnSync('bash', ['scripts/provision.sh', part], { stdio: 'inherit' });
   if (result.status !== 0) unavailable.set(part, `provisioning ${part} failed (see above)`);
@@ -39,7 +45,7 @@ const reportDir = path.join('.data', 'test', 'reports');
 mkdirSync(reportDir, { recursive: true });
 const summary = [];
 for (const lane of run) {
-  const missing = lanes[lane].needs.filter((part) => unavailable.has(part));
+  const missing = needsOf(lane).filter((part) => unavailable.has(part));
   if (missing.length) {
     summary.push({
       lane,
@@ -55,7 +61,8 @@ for (const lane of run) {
     summary.push(staticChecks());
     continue;
   }
-  const report = path.join(reportDir, `${lane}.json`);
+  // Written under this run's own name (another `npm test` in the same tree may be running), then kept as <lane>.json.
+  const report = path.join(reportDir, `${lane}.${process.pid}.json`);
   rmSync(report, { force: true });
   const t0 = Date.now();
   console.log(`\n[test] ── ${lane} lane ──`);
@@ -83,6 +90,7 @@ for (const lane of run) {
     // A global setup that throws (a server that did not start) leaves no test failed: say so.
     if (result.status !== 0 && counts.failed === 0) note = 'the lane could not start: see its error above';
     if (json.numTotalTests === 0 && !note) note = 'no tests found';
+    renameSync(report, path.join(reportDir, `${lane}.json`));
   } else {
     note = `vitest exited with ${result.status} before reporting`;
   }
@@ -90,17 +98,22 @@ for (const lane of run) {
   summary.push({ lane, ...counts, seconds: seconds(t0), note });
 }
 
-// The static lane: the type checker and the linter (with the workflow determinism fence) over the whole tree.
+// The static lane: the type checkers, the linter (with the workflow determinism fence and the layer fences) and the
+// formatter, over the whole tree — the .mjs scripts included (scripts/tsconfig.json checks them as JavaScript).
 function staticChecks() {
   const t0 = Date.now();
-  console.log('\n[test] ── static lane: tsc, eslint ──');
+  console.log('\n[test] ── static lane: tsc, eslint, prettier ──');
+  /** @type {[string, string[]][]} */
   const checks = [
     ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
+    ['typecheck scripts', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'scripts/tsconfig.json']],
     ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
+    ['format', ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level', 'warn']],
   ];
   const failedChecks = checks.filter(([name, args]) => {
+    const started = Date.now();
     const ok = spawnSync(process.execPath, args, { stdio: 'inherit' }).status === 0;
-    console.log(`[test] ${name}: ${ok ? 'ok' : 'FAILED'}`);
+    console.log(`[test] ${name}: ${ok ? 'ok' : 'FAILED'} (${seconds(started)} s)`);
     return !ok;
   });
   return {

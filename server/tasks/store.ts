@@ -148,7 +148,8 @@ export async function setTaskStatus(db: Db, id: string, to: TaskStatus, note?: s
     throw new DomainError('conflict', 'conflict', `Task ${id} is already open`);
   }
   if (to !== 'open' && current.status !== 'open') {
-    throw new DomainError('conflict',
+    throw new DomainError(
+      'conflict',
       'conflict',
       `Task ${id} is already ${current.status} (since ${current.completedAt}); reopen it first`,
     );

@@ -1,19 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
 
 // What a person sees when start-up cannot go on: one line naming the setting, never a stack trace.
 function start(env: Record<string, string>) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: 'memory://', ...env },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 50_000, // a busy machine can take many seconds to load tsx and open PGlite
   });
   return { status: result.status, stderr: result.stderr.trim() };
 }
 
-describe('bad configuration stops start-up with a one-line reason', { timeout: 40_000 }, () => {
+describe('bad configuration stops start-up with a one-line reason', () => {
   it('DATABASE_URL=nonsense', () => {
     const { status, stderr } = start({ DATABASE_URL: 'nonsense' });
     expect(status).toBe(1);
@@ -33,38 +32,5 @@ describe('bad configuration stops start-up with a one-line reason', { timeout: 4
     } finally {
       blocker.close();
     }
-  });
-});
-
-describe('loadConfig', () => {
-  it('lists every bad value at once, hiding credentials', () => {
-    expect(() =>
-      loadConfig({ PORT: '99999', SMTP_URL: 'http://user:secret@mail', TEMPORAL_ADDRESS: 'no port' }),
-    ).toThrow(
-      /PORT .*99999.*; TEMPORAL_ADDRESS must be host:port.*; SMTP_URL must be a URL like smtp:\/\/.*\(got "http:\/\/\*\*\*@mail"\)/,
-    );
-  });
-
-  it('gives the embedded defaults when nothing is set', () => {
-    const config = loadConfig({});
-    expect(config.STAYFLOW_ROLE).toBe('all');
-    expect(config.TEMPORAL_ADDRESS).toBeUndefined();
-    expect(config.DATABASE_URL).toBeUndefined();
-    expect(config.SMTP_URL).toBeUndefined();
-    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
-  });
-
-  it('treats empty values as unset, as .env files write them', () => {
-    expect(loadConfig({ DATABASE_URL: '', SMTP_URL: '' }).DATABASE_URL).toBeUndefined();
-  });
-
-  it('refuses a split role without the external parts it needs', () => {
-    expect(() => loadConfig({ STAYFLOW_ROLE: 'worker', TEMPORAL_ADDRESS: 'temporal:7233' })).toThrow(
-      'STAYFLOW_ROLE=worker needs DATABASE_URL, SMTP_URL',
-    );
-  });
-
-  it('wants TLS certificate and key together', () => {
-    expect(() => loadConfig({ TEMPORAL_TLS_CERT: '/etc/cert.pem' })).toThrow('must be set together');
   });
 });

@@ -23,7 +23,7 @@ import {
 } from '../../server/accounts/store.js';
 import type { AppDatabase, Db } from '../../server/db/database.js';
 
-/** The accounts store and CSV import, run on PGlite (unit lane) and on a PostgreSQL server (postgres lane). */
+/** The accounts store and CSV import, run on PGlite (component lane) and on a PostgreSQL server (postgres lane). */
 export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
   describe(`accounts on ${kind}`, () => {
     let database: AppDatabase;
@@ -108,7 +108,9 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
         expect(cleared.changed.sort()).toEqual([champion, 'plan'].sort());
         expect(cleared.account.custom).toEqual({ [seats]: 12, [champion]: null });
         await account('taken');
-        await expect(patchAccount(db, created.id, { externalId: ext('taken') })).rejects.toMatchObject({ kind: 'conflict' });
+        await expect(patchAccount(db, created.id, { externalId: ext('taken') })).rejects.toMatchObject({
+          kind: 'conflict',
+        });
         await expect(patchAccount(db, randomUUID(), { plan: 'x' })).rejects.toMatchObject({ kind: 'not_found' });
       });
 
@@ -338,7 +340,10 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
       });
 
       it('changes nothing for a file that is empty, not CSV, or too large', async () => {
-        await expect(importText('')).rejects.toMatchObject({ kind: 'invalid', message: expect.stringContaining('empty') });
+        await expect(importText('')).rejects.toMatchObject({
+          kind: 'invalid',
+          message: expect.stringContaining('empty'),
+        });
         const broken = `external_id,name\n${ext('broken-1')},Fine\n${ext('broken-2')},"Never closed\n`;
         await expect(importText(broken)).rejects.toMatchObject({ kind: 'invalid', code: 'invalid_csv' });
         const rows = Array.from({ length: 200 }, (_, i) => `${ext(`big-${i}`)},Big ${i}`);

@@ -12,7 +12,7 @@ const mail = (subject: string) => ({
   raw: 'raw',
 });
 
-/** The same data-layer checks, run on PGlite (unit lane) and on a PostgreSQL server (postgres lane). */
+/** The same data-layer checks, run on PGlite (component lane) and on a PostgreSQL server (postgres lane). */
 export function dataLayerSuite(kind: string, open: () => Promise<AppDatabase>) {
   describe(`data layer on ${kind}`, () => {
     let database: AppDatabase;

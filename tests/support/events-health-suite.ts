@@ -24,7 +24,7 @@ const DAY = 86_400_000;
 const day = (iso: string) => new Date(iso);
 const daysBefore = (at: Date, days: number) => new Date(at.getTime() - days * DAY);
 
-/** The events, tokens and health checks, run on PGlite (unit lane) and on a PostgreSQL server (postgres lane). */
+/** The events, tokens and health checks, run on PGlite (component lane) and on a PostgreSQL server (postgres lane). */
 export function eventsHealthSuite(kind: string, open: () => Promise<AppDatabase>) {
   describe(`events and health on ${kind}`, () => {
     let database: AppDatabase;

@@ -114,6 +114,33 @@ export default tseslint.config(
     },
   },
   {
+    // The editor runs in the browser and talks to the server over HTTP only. From engine/ it shares the pure
+    // model (schemas, compiler, simulator, time, templates, errors, events, accounts) — never the Temporal
+    // workflows, the server, the activities or the CLI.
+    files: ['editor/**/*.ts', 'editor/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/workflows/**', '**/engine/activity-contracts*', '**/engine/search-attributes*'],
+              message: 'The editor imports only the pure engine modules, not Temporal workflow code.',
+            },
+            {
+              group: ['**/server/**', '**/activities/**', '**/cli/**', '**/scripts/**', '**/tests/**'],
+              message: 'The editor reaches the server over HTTP (editor/src/api), never by import.',
+            },
+            {
+              group: ['node:*', '@temporalio/*', 'pg', 'kysely', 'nodemailer', 'express', 'liquidjs'],
+              message: 'The editor runs in the browser: no Node or server packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: it may import only @temporalio/workflow and pure engine code (no Node, no I/O,
     // nothing from activities/ or server/). Engine code outside workflows may not reach out of engine/ either.
     files: ['engine/**/*.ts'],

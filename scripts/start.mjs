@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ensureEditorBuilt } from './editor-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(root);
@@ -17,6 +18,9 @@ if (!process.env.TEMPORAL_ADDRESS) {
     process.exit(1);
   }
 }
+
+// The API serves the built editor; rebuild it when missing or older than its sources (a quick mtime check).
+ensureEditorBuilt();
 
 const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
   stdio: 'inherit',

@@ -107,6 +107,7 @@ function staticChecks() {
   const checks = [
     ['typecheck', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'tsconfig.json']],
     ['typecheck scripts', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'scripts/tsconfig.json']],
+    ['typecheck editor', ['node_modules/typescript/bin/tsc', '--noEmit', '-p', 'editor/tsconfig.json']],
     ['lint', ['node_modules/eslint/bin/eslint.js', '.']],
     ['format', ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level', 'warn']],
   ];

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { AppContext } from '../context.js';
+import { packageRoot } from '../package-root.js';
 import { HttpError, toHttpError } from './http-error.js';
 import { openApiDocument } from './openapi.js';
 import { mountRoutes, type Route } from './route.js';
@@ -27,7 +28,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 
-const editorDist = fileURLToPath(new URL('../../editor/dist', import.meta.url));
+const editorDist = path.join(packageRoot, 'editor', 'dist');
 
 export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
   return [
@@ -83,7 +84,15 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
   );
 
   if (existsSync(editorDist)) {
-    app.use(express.static(editorDist));
+    // Hashed assets never change under their name; index.html must be fetched fresh to pick up a new build.
+    app.use('/assets', express.static(`${editorDist}/assets`, { immutable: true, maxAge: '1y', fallthrough: false }));
+    app.use(express.static(editorDist, { index: false }));
+    // The editor routes in the browser: a deep link (/playbooks/onboarding-30d) or a reload gets the app, which
+    // then shows the screen. /api/* never gets here (its 404 above answers JSON).
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      res.set('cache-control', 'no-cache').sendFile(`${editorDist}/index.html`);
+    });
   } else {
     app.get('/', (_req, res) => void res.type('html').send(landingPage(ctx)));
   }

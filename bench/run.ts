@@ -1,3 +1,4 @@
+import { benchCliStart } from './cli-start.js';
 import { benchCsvImport } from './csv-import.js';
 import { benchSimulate } from './simulate.js';
 
@@ -6,3 +7,4 @@ import { benchSimulate } from './simulate.js';
 console.log('Stayflow bench (ratios against a baseline of the same run)\n');
 await benchSimulate();
 await benchCsvImport();
+benchCliStart();

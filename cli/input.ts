@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { toIssues } from '../engine/errors.js';
+import { UsageError } from './usage.js';
 
-/** A mistake in how the CLI was called: reported on one line, exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type Loaded = { ok: true; value: unknown } | { ok: false; reason: string };
 

@@ -1,12 +1,21 @@
 // `stayflow` — the command line for playbooks kept in git. Run through scripts/stayflow.mjs (`npx stayflow …`).
 // Exit codes: 0 done, 1 the playbook or the server said no, 2 the command line itself is wrong.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './input.js';
-import { importCommand } from './import.js';
-import { DEFAULT_SERVER, enrollCommand, publishCommand } from './remote.js';
-import { simulateCommand } from './simulate.js';
-import { tokenCommand } from './token.js';
-import { validateCommand } from './validate.js';
+import { packageVersion } from '../server/package-root.js';
+import { DEFAULT_SERVER, UsageError } from './usage.js';
+
+/** Loads a command's module when the command runs (see below). */
+function lazy<A extends unknown[], R>(load: () => Promise<(...args: A) => R>) {
+  return async (...args: A): Promise<Awaited<R>> => await (await load())(...args);
+}
+// Each command's module — and with it zod, the engine, the database driver — loads only when that command runs, so
+// `stayflow --help` and `--version` answer at about the speed of a bare `node`.
+const validateCommand = lazy(async () => (await import('./validate.js')).validateCommand);
+const simulateCommand = lazy(async () => (await import('./simulate.js')).simulateCommand);
+const publishCommand = lazy(async () => (await import('./remote.js')).publishCommand);
+const enrollCommand = lazy(async () => (await import('./remote.js')).enrollCommand);
+const importCommand = lazy(async () => (await import('./import.js')).importCommand);
+const tokenCommand = lazy(async () => (await import('./token.js')).tokenCommand);
 
 const USAGE = `Usage: stayflow <command> [options]
 
@@ -33,6 +42,7 @@ Commands:
 Options:
   --server <url>   The Stayflow server (default: $STAYFLOW_URL, else ${DEFAULT_SERVER}).
   -h, --help       Show this help.
+  -v, --version    Print the version.
 
 Examples:
   stayflow validate playbooks/*.json
@@ -71,6 +81,10 @@ async function run(argv: string[]): Promise<number> {
   }
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(packageVersion);
     return 0;
   }
   switch (command) {

@@ -2,10 +2,10 @@ import type { Issue } from '../engine/errors.js';
 import { PlaybookKey } from '../engine/playbook/index.js';
 import { realAccount } from './account.js';
 import { formatIssue } from './format.js';
-import { UsageError } from './input.js';
+import { DEFAULT_SERVER, UsageError } from './usage.js';
 import { checkFile, issueLines } from './validate.js';
 
-export const DEFAULT_SERVER = 'http://127.0.0.1:3000';
+export { DEFAULT_SERVER };
 const TIMEOUT_MS = 30_000;
 
 /** The server to talk to: --server, else $STAYFLOW_URL, else the local default. */

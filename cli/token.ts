@@ -1,21 +1,19 @@
 // `stayflow token create|list|revoke`: API tokens, written straight into the app database. Not over HTTP: a token
 // is what grants HTTP access, so minting one needs what the server itself needs — its configuration and database.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createToken, listTokens, revokeToken, TokenScope, type ApiToken } from '../server/auth/tokens.js';
 import { ConfigError, loadConfig } from '../server/config.js';
 import { openDatabase, type AppDatabase } from '../server/db/database.js';
+import { packageRoot } from '../server/package-root.js';
 import { isListening } from '../server/temporal/dev-server.js';
 import { UsageError } from './input.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The command was understood, but doing it now would be wrong: exit 1. */
 export class RefusedError extends Error {}
 
 /** Opens the database `npm start` uses: the same .env, and DATA_DIR relative to the project as start does. */
 async function openServerDatabase(): Promise<AppDatabase> {
-  process.chdir(root);
+  process.chdir(packageRoot);
   if (existsSync('.env')) process.loadEnvFile('.env');
   let config;
   try {

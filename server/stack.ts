@@ -1,6 +1,5 @@
 import http from 'node:http';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Worker, WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -16,17 +15,16 @@ import { connectClient, connectWorkerConnection, temporalTarget } from './tempor
 import { isListening, PortInUseError, startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
 import { installTemporalRuntime } from './temporal/runtime.js';
-import { createWorker } from './temporal/worker.js';
+import { createWorker, workflowCodeOrigin } from './temporal/worker.js';
 import { DAILY_SWEEP_SCHEDULE, ensureDailySweep } from './temporal/schedules.js';
 import { notifyEventsRecorded } from './accounts/entity-signals.js';
 import { installShippedTemplates } from './templates/shipped.js';
 import { installSeedPlaybooks } from './playbooks/seed.js';
 import { loadLinkSecret } from './email/link-secret.js';
 import { parseFrequencyCap } from './email/frequency-cap.js';
+import { packageVersion } from './package-root.js';
 
-export const version = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const version = packageVersion;
 
 export interface Stack {
   context: AppContext;
@@ -179,7 +177,8 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         if (w.getState() === 'RUNNING') w.shutdown();
         await running.catch(() => undefined);
       });
-      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE }, 'worker polling');
+      const workflows = workflowCodeOrigin(opts.workflowBundle);
+      logger.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, workflows }, 'worker polling');
     }
 
     let apiUrl: string | undefined;

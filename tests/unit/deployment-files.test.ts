@@ -104,7 +104,7 @@ describe('.env.example', () => {
 });
 
 describe('Dockerfile', () => {
-  it('starts server/main.ts', () => {
+  it('starts the built server, not TypeScript through tsx', () => {
     const cmd = read('Dockerfile')
       .split(/\r?\n/)
       .filter((line) => /^CMD\s/.test(line))
@@ -113,6 +113,7 @@ describe('Dockerfile', () => {
     // Exec form, so the process gets SIGTERM directly and can shut the worker down cleanly.
     const argv = JSON.parse((cmd ?? '').replace(/^CMD\s+/, '')) as unknown;
     expect(Array.isArray(argv)).toBe(true);
-    expect(argv).toContain('server/main.ts');
+    expect(argv).toContain('dist/server/main.js');
+    expect((argv as string[]).join(' ')).not.toContain('tsx');
   });
 });

@@ -16,6 +16,7 @@ const publishCommand = lazy(async () => (await import('./remote.js')).publishCom
 const enrollCommand = lazy(async () => (await import('./remote.js')).enrollCommand);
 const importCommand = lazy(async () => (await import('./import.js')).importCommand);
 const tokenCommand = lazy(async () => (await import('./token.js')).tokenCommand);
+const userCommand = lazy(async () => (await import('./user.js')).userCommand);
 
 const USAGE = `Usage: stayflow <command> [options]
 
@@ -35,9 +36,18 @@ Commands:
   import <file.csv> [--contacts] [--json] [--server <url>]
       Create or update accounts (matched by external_id) from a CSV file — or, with --contacts, contacts
       (matched by account_external_id and email). Rejected rows are listed by row and column; exit 1 if any.
-  token create --name <name> --scope events [--json] | token list [--json] | token revoke <id>
-      API tokens for the systems that send events, written to the server's database (DATABASE_URL, else the
-      embedded one under DATA_DIR, which needs the server stopped). The secret is printed once.
+  token create --name <name> --scope <scope>… [--expires 90d|<date-time>] [--json] | token list | token revoke <id>
+      API tokens (scopes: read, events:write, accounts:write, playbooks:write, playbooks:publish, runs:write,
+      tasks:write, approvals:write, templates:write, settings:write, admin), through the server's API.
+      The secret is printed once.
+  user create --email <address> --role admin|ops|manager|csm|viewer [--name <name>] [--manager <user id>]
+              [--password-stdin] | user list
+      People who sign in. On the server's machine this works with nothing set up (the running server's
+      local operator token): how the first admin is made.
+
+Credentials (publish, enroll, import, token, user): $STAYFLOW_TOKEN, else the config file
+  ($STAYFLOW_CONFIG or ~/.config/stayflow/config.json: { "server": "…", "token": "sf_…" }), else, for a
+  server on this machine, its local operator token (DATA_DIR/operator-token).
 
 Options:
   --server <url>   The Stayflow server (default: $STAYFLOW_URL, else ${DEFAULT_SERVER}).
@@ -50,7 +60,8 @@ Examples:
   stayflow publish playbooks/examples/welcome-and-checkin.json
   stayflow enroll welcome-and-checkin --account @acme.json
   stayflow import accounts.csv && stayflow import contacts.csv --contacts
-  stayflow token create --name "product analytics" --scope events`;
+  stayflow token create --name "product analytics" --scope events:write
+  stayflow user create --email you@yourco.example --role admin`;
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help = { help: { type: 'boolean', short: 'h' } } satisfies Options;
@@ -133,13 +144,30 @@ async function run(argv: string[]): Promise<number> {
     case 'token': {
       const { values, positionals } = parse(rest, {
         ...help,
+        ...server,
         name: { type: 'string' },
         scope: { type: 'string', multiple: true },
+        expires: { type: 'string' },
         json: { type: 'boolean' },
       });
       if (values.help) break;
       const [action, ...args] = positionals;
       return tokenCommand(action, args, values);
+    }
+    case 'user': {
+      const { values, positionals } = parse(rest, {
+        ...help,
+        ...server,
+        email: { type: 'string' },
+        name: { type: 'string' },
+        role: { type: 'string' },
+        manager: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
+        json: { type: 'boolean' },
+      });
+      if (values.help) break;
+      const [action, ...args] = positionals;
+      return userCommand(action, args, values);
     }
     default:
       console.error(`stayflow: unknown command '${command}'\n\n${USAGE}`);

@@ -3,14 +3,15 @@ import { PlaybookKey } from '../engine/playbook/index.js';
 import { realAccount } from './account.js';
 import { formatIssue } from './format.js';
 import { DEFAULT_SERVER, UsageError } from './usage.js';
+import { NO_TOKEN_HINT, readCliConfig, tokenFor } from './credentials.js';
 import { checkFile, issueLines } from './validate.js';
 
 export { DEFAULT_SERVER };
 const TIMEOUT_MS = 30_000;
 
-/** The server to talk to: --server, else $STAYFLOW_URL, else the local default. */
+/** The server to talk to: --server, else $STAYFLOW_URL, else the config file's, else the local default. */
 export function serverUrl(option: string | undefined): string {
-  const raw = option ?? (process.env.STAYFLOW_URL || DEFAULT_SERVER);
+  const raw = option ?? (process.env.STAYFLOW_URL || readCliConfig().server || DEFAULT_SERVER);
   let url: URL;
   try {
     url = new URL(raw);
@@ -38,23 +39,36 @@ interface Answer {
   body: unknown;
 }
 
-function call(server: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Answer> {
-  return send(server, method, path, { contentType: 'application/json', body: JSON.stringify(body) });
+export function call(
+  server: string,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<Answer> {
+  return send(server, method, path, {
+    contentType: 'application/json',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 
 /** A request with a body of any type (a CSV file); the answer is parsed as JSON when it is JSON. */
 export async function send(
   server: string,
-  method: 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
-  request: { contentType: string; body: string; timeoutMs?: number },
+  request: { contentType: string; body: string | undefined; timeoutMs?: number },
 ): Promise<Answer> {
   const timeoutMs = request.timeoutMs ?? TIMEOUT_MS;
+  const credential = tokenFor(server);
   let response: Response;
   try {
     response = await fetch(`${server}${path}`, {
       method,
-      headers: { 'content-type': request.contentType, accept: 'application/json' },
+      headers: {
+        ...(request.body !== undefined && { 'content-type': request.contentType }),
+        accept: 'application/json',
+        ...(credential && { authorization: `Bearer ${credential.token}` }),
+      },
       body: request.body,
       signal: AbortSignal.timeout(timeoutMs),
     });
@@ -83,8 +97,9 @@ export function failure(what: string, answer: Answer): RemoteFailure {
   const error = field(answer.body, 'error');
   const message = field(error, 'message');
   const issues = field(error, 'issues');
+  const hint = answer.status === 401 ? `; ${NO_TOKEN_HINT}` : '';
   return new RemoteFailure(
-    `${what} failed: ${typeof message === 'string' ? message : 'unexpected answer'} (HTTP ${answer.status})`,
+    `${what} failed: ${typeof message === 'string' ? message : 'unexpected answer'} (HTTP ${answer.status})${hint}`,
     Array.isArray(issues) ? (issues as Issue[]) : [],
   );
 }

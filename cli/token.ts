@@ -1,87 +1,81 @@
-// `stayflow token create|list|revoke`: API tokens, written straight into the app database. Not over HTTP: a token
-// is what grants HTTP access, so minting one needs what the server itself needs — its configuration and database.
-import { existsSync } from 'node:fs';
-import { createToken, listTokens, revokeToken, TokenScope, type ApiToken } from '../server/auth/tokens.js';
-import { ConfigError, loadConfig } from '../server/config.js';
-import { openDatabase, type AppDatabase } from '../server/db/database.js';
-import { packageRoot } from '../server/package-root.js';
-import { isListening } from '../server/temporal/dev-server.js';
-import { UsageError } from './input.js';
+// `stayflow token create|list|revoke`: API tokens, through the server's API (POST/GET /api/tokens, DELETE
+// /api/tokens/:id), so it works while the server runs. It needs an admin's credentials: STAYFLOW_TOKEN, the config
+// file, or — on the server's own machine — the running server's local operator token (cli/credentials.ts).
+import { TokenScope } from '../server/auth/scopes.js';
+import { call, failure, ok, reportFailures, serverUrl } from './remote.js';
+import { UsageError } from './usage.js';
 
-/** The command was understood, but doing it now would be wrong: exit 1. */
-export class RefusedError extends Error {}
+const SCOPES: readonly string[] = TokenScope.options;
 
-/** Opens the database `npm start` uses: the same .env, and DATA_DIR relative to the project as start does. */
-async function openServerDatabase(): Promise<AppDatabase> {
-  process.chdir(packageRoot);
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-  if (!config.DATABASE_URL) {
-    if (config.dataDir === 'memory://')
-      throw new UsageError('DATA_DIR=memory:// keeps no tokens; use a directory or DATABASE_URL');
-    // PGlite has one user at a time: a second process on the same files would corrupt them. A server using them
-    // listens on PORT (the embedded database implies STAYFLOW_ROLE=all).
-    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
-    if (await isListening(config.PORT, host)) {
-      throw new RefusedError(
-        `Stayflow is running (port ${config.PORT}) on its embedded database (${config.dataDir}), which one process at a time may open: stop it, run this again, then start it (with DATABASE_URL both can run at once)`,
-      );
-    }
-  }
-  return openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
+interface ApiToken {
+  id: string;
+  name: string;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 
 const describe = (t: ApiToken) =>
   `${t.id}  ${t.name}  scopes: ${t.scopes.join(',')}  created ${t.createdAt}` +
-  `${t.lastUsedAt ? `  last used ${t.lastUsedAt}` : ''}${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}`;
+  `${t.expiresAt ? `  expires ${t.expiresAt}` : ''}${t.lastUsedAt ? `  last used ${t.lastUsedAt}` : ''}` +
+  `${t.revokedAt ? `  REVOKED ${t.revokedAt}` : ''}`;
+
+/** `--expires 90d` (days from now) or an ISO date-time. */
+function expiresAt(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const days = /^(\d{1,4})d$/.exec(value);
+  if (days) return new Date(Date.now() + Number(days[1]) * 86_400_000).toISOString();
+  if (Number.isNaN(Date.parse(value))) throw new UsageError(`--expires takes 90d or a date-time, not '${value}'`);
+  return new Date(value).toISOString();
+}
 
 export async function tokenCommand(
   action: string | undefined,
   args: string[],
-  values: { name?: string; scope?: string[]; json?: boolean },
+  values: { name?: string; scope?: string[]; expires?: string; json?: boolean; server?: string },
 ): Promise<number> {
-  let run: (database: AppDatabase) => Promise<void>;
+  const server = serverUrl(values.server);
   switch (action) {
     case 'create': {
       if (args.length > 0)
         throw new UsageError(`token create takes no positional arguments; unexpected: ${args.join(' ')}`);
       const name = values.name?.trim();
       if (!name) throw new UsageError('token create needs --name <what will use it>');
-      const scopes = (values.scope ?? []).map((scope) => {
-        const parsed = TokenScope.safeParse(scope);
-        if (!parsed.success)
-          throw new UsageError(`unknown scope '${scope}' (scopes: ${TokenScope.options.join(', ')})`);
-        return parsed.data;
-      });
-      if (scopes.length === 0)
-        throw new UsageError(`token create needs --scope (one of: ${TokenScope.options.join(', ')})`);
-      run = async ({ db }) => {
-        const { token, secret } = await createToken(db, { name, scopes });
+      // `events` was the one scope before scopes were named for what they allow.
+      const scopes = (values.scope ?? []).map((scope) => (scope === 'events' ? 'events:write' : scope));
+      const unknown = scopes.find((scope) => !SCOPES.includes(scope));
+      if (unknown !== undefined) throw new UsageError(`unknown scope '${unknown}' (scopes: ${SCOPES.join(', ')})`);
+      if (scopes.length === 0) throw new UsageError(`token create needs --scope (one of: ${SCOPES.join(', ')})`);
+      const expires = expiresAt(values.expires);
+      return reportFailures('token', async () => {
+        const answer = await call(server, 'POST', '/api/tokens', {
+          name,
+          scopes,
+          ...(expires && { expiresAt: expires }),
+        });
+        if (!ok(answer)) throw failure('creating the token', answer);
+        const { token, secret } = answer.body as { token: ApiToken; secret: string };
         if (values.json) console.log(JSON.stringify({ ...token, secret }));
         else {
           console.log(`Created token '${token.name}' (${token.id}) with scopes ${token.scopes.join(', ')}.`);
           console.log(`\n  ${secret}\n`);
           console.log('This is the only time the secret is shown. Send it as: Authorization: Bearer <secret>');
         }
-      };
-      break;
+      });
     }
     case 'list':
       if (args.length > 0) throw new UsageError(`token list takes no arguments; unexpected: ${args.join(' ')}`);
-      run = async ({ db }) => {
-        const tokens = await listTokens(db);
+      return reportFailures('token', async () => {
+        const answer = await call(server, 'GET', '/api/tokens');
+        if (!ok(answer)) throw failure('listing tokens', answer);
+        const tokens = (answer.body as { items: ApiToken[] }).items;
         if (values.json) console.log(JSON.stringify(tokens));
         else if (tokens.length === 0)
-          console.log('No tokens. Create one: stayflow token create --name <name> --scope events');
+          console.log('No tokens. Create one: stayflow token create --name <name> --scope events:write');
         else for (const token of tokens) console.log(describe(token));
-      };
-      break;
+      });
     case 'revoke': {
       const [id, ...extra] = args;
       if (id === undefined || extra.length > 0)
@@ -89,11 +83,12 @@ export async function tokenCommand(
       if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
         throw new UsageError(`'${id}' is not a token id (a UUID; see: stayflow token list)`);
       }
-      run = async ({ db }) => {
-        const token = await revokeToken(db, id);
+      return reportFailures('token', async () => {
+        const answer = await call(server, 'DELETE', `/api/tokens/${id}`);
+        if (!ok(answer)) throw failure('revoking the token', answer);
+        const token = answer.body as ApiToken;
         console.log(values.json ? JSON.stringify(token) : `Revoked: ${describe(token)}`);
-      };
-      break;
+      });
     }
     default:
       throw new UsageError(
@@ -101,23 +96,5 @@ export async function tokenCommand(
           ? 'token needs an action: create, list or revoke'
           : `unknown token action '${action}' (create, list, revoke)`,
       );
-  }
-
-  let database: AppDatabase;
-  try {
-    database = await openServerDatabase();
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    console.error(`stayflow: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  }
-  try {
-    await run(database);
-    return 0;
-  } catch (error) {
-    console.error(`stayflow: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
-  } finally {
-    await database.close();
   }
 }

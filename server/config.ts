@@ -89,6 +89,62 @@ export const Config = z.object({
     .optional()
     .describe('Slack incoming webhook for notify steps on the slack channel. Unset: those steps are skipped.'),
 
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(120)
+    .describe('A signed-in session unused this many minutes ends (sign in again).'),
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(12)
+    .describe('A session ends this many hours after sign-in, however busy.'),
+  STAYFLOW_ADMIN_EMAIL: z
+    .email({ message: 'must be an email address' })
+    .optional()
+    .describe('With STAYFLOW_ADMIN_PASSWORD: the first admin, created at start when there is no admin yet.'),
+  STAYFLOW_ADMIN_PASSWORD: z
+    .string()
+    .min(12, { message: 'must be at least 12 characters' })
+    .max(1024)
+    .optional()
+    .describe("The first admin's password (only read while there is no admin)."),
+  STAYFLOW_BOOTSTRAP_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{32,256}$/, {
+      message: 'must be 32 to 256 letters, digits or ._~+/=- (e.g. openssl rand -hex 32)',
+    })
+    .optional()
+    .describe('An admin API token with exactly this value, made at start unless it was made (or revoked) before.'),
+  ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .describe(
+      'Host names (host or host:port, comma-separated) the API answers besides PUBLIC_URL’s and localhost. Others get 421.',
+    ),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|loopback|\d{1,2}|[0-9a-f.:/, ]+)$/i, {
+      message: 'must be true, false, loopback, a hop count or addresses',
+    })
+    .optional()
+    .describe('Express "trust proxy": set when a reverse proxy sets X-Forwarded-For, so sign-in limits see clients.'),
+  OUTBOUND_ALLOW: z
+    .string()
+    .optional()
+    .describe(
+      'Webhook and Slack targets allowed although private or loopback: host names, addresses or CIDRs, comma-separated.',
+    ),
+  OUTBOUND_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('PEM file of extra CA certificates trusted for webhooks and Slack (beside the public ones).'),
+
   LINK_SECRET: z
     .string()
     .min(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
@@ -118,7 +174,12 @@ export type Config = z.infer<typeof Config>;
 export class ConfigError extends Error {}
 
 /** Reads the configuration from the environment; a bad value throws one readable line per problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dataDir: string; publicUrl: string } {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & {
+  dataDir: string;
+  publicUrl: string;
+  allowedHosts: string[];
+  outboundAllow: string[];
+} {
   // Empty strings in .env files mean "unset", as they do for most twelve-factor apps.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = Config.safeParse(present);
@@ -135,6 +196,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dat
   if (Boolean(config.TEMPORAL_TLS_CERT) !== Boolean(config.TEMPORAL_TLS_KEY)) {
     throw new ConfigError('Invalid configuration: TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together');
   }
+  if (Boolean(config.STAYFLOW_ADMIN_EMAIL) !== Boolean(config.STAYFLOW_ADMIN_PASSWORD)) {
+    throw new ConfigError(
+      'Invalid configuration: STAYFLOW_ADMIN_EMAIL and STAYFLOW_ADMIN_PASSWORD must be set together',
+    );
+  }
   if (config.STAYFLOW_ROLE !== 'all') {
     // Split processes share nothing in memory: each needs the external Temporal, database and SMTP relay.
     const missing = (['TEMPORAL_ADDRESS', 'DATABASE_URL', 'SMTP_URL'] as const).filter((key) => !config[key]);
@@ -148,11 +214,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config & { dat
     ...config,
     dataDir: config.DATA_DIR === 'memory://' ? config.DATA_DIR : path.resolve(config.DATA_DIR),
     publicUrl: config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`,
+    allowedHosts: list(config.ALLOWED_HOSTS).map((host) => host.toLowerCase()),
+    outboundAllow: list(config.OUTBOUND_ALLOW).map((entry) => entry.toLowerCase()),
   };
 }
 export type LoadedConfig = ReturnType<typeof loadConfig>;
 
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
 function redact(key: string, value: string): string {
+  if (/(_PASSWORD|_TOKEN|_SECRET)$/.test(key)) return '***';
   if (key.endsWith('_KEY') || key.endsWith('_URL')) {
     return value.replace(/\/\/([^@/]*)@/, '//***@');
   }

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { MailTransport } from './email/transport.js';
 import type { LoadedConfig } from './config.js';
 import type { AppDatabase } from './db/database.js';
+import type { OperatorToken } from './auth/operator-token.js';
+import type { OutboundPolicy } from './effects/outbound-guard.js';
 
 /** What request handlers may use; built once by server/stack.ts. */
 export interface AppContext {
@@ -17,4 +19,10 @@ export interface AppContext {
    * applies them in seq order (events/store.ts eventsAfter). Unset: events are stored and wait for a reader.
    */
   events?: { onAccepted(accountIds: string[]): Promise<void> };
+  /** The clock sessions, sign-in limits and token expiry read; tests move it. Unset: the system clock. */
+  now?: () => Date;
+  /** Where webhooks and Slack may go (server/effects/outbound-guard.ts); publish checks literal targets against it. */
+  outbound?: OutboundPolicy;
+  /** The local operator token the CLI on this machine uses (server/auth/operator-token.ts); unset: none. */
+  operator?: OperatorToken;
 }

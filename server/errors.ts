@@ -13,6 +13,7 @@ export type DomainErrorKind =
   | 'too_large'
   | 'unauthenticated'
   | 'forbidden'
+  | 'rate_limited' // too many attempts: wait, then try again
   | 'unavailable'; // a part we depend on (Temporal, the database) did not answer: retry later
 
 export class DomainError extends Error {

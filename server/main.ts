@@ -4,6 +4,7 @@ import { DatabaseUnavailableError } from './db/database.js';
 import { startStack } from './stack.js';
 import { PortInUseError } from './temporal/dev-server.js';
 import { temporalCliPath } from './temporal/cli-path.js';
+import { FIRST_SIGN_IN_HINT } from './auth/bootstrap.js';
 
 // The process entry: `npm start` (all parts in one process), or one role per container (STAYFLOW_ROLE).
 async function main(): Promise<void> {
@@ -20,8 +21,9 @@ async function main(): Promise<void> {
     stack.smtpCatcher && `  SMTP catcher      ${stack.smtpCatcher.url} (mail shows in ${config.publicUrl}/api/outbox)`,
     `  Database          ${stack.context.database.kind} at ${stack.context.database.location}`,
   ].filter(Boolean);
+  const firstSignIn = stack.apiUrl && !stack.hasAdmin ? `\n  ${FIRST_SIGN_IN_HINT(config.publicUrl)}\n` : '';
   process.stdout.write(
-    `\nStayflow ${stack.context.version} is running (${config.STAYFLOW_ROLE}):\n${lines.join('\n')}\n\nCtrl-C stops everything.\n\n`,
+    `\nStayflow ${stack.context.version} is running (${config.STAYFLOW_ROLE}):\n${lines.join('\n')}\n${firstSignIn}\nCtrl-C stops everything.\n\n`,
   );
 
   let stopping = false;

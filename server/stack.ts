@@ -23,6 +23,9 @@ import { installSeedPlaybooks } from './playbooks/seed.js';
 import { loadLinkSecret } from './email/link-secret.js';
 import { parseFrequencyCap } from './email/frequency-cap.js';
 import { packageVersion } from './package-root.js';
+import { bootstrapAccess } from './auth/bootstrap.js';
+import { outboundPolicy } from './effects/outbound-policy.js';
+import { writeOperatorToken, type OperatorToken } from './auth/operator-token.js';
 
 export const version = packageVersion;
 
@@ -34,6 +37,8 @@ export interface Stack {
   worker: Worker | undefined;
   /** What the worker's activities were built from: a test that replaces the worker builds the same ones. */
   activityDeps: ActivityDeps | undefined;
+  /** Whether an admin exists: false on a fresh install nobody can sign in to yet (main prints how to). */
+  hasAdmin: boolean;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
       throw new PortInUseError(`port ${config.PORT} (PORT) is already in use (another Stayflow running?)`);
     }
 
+    const outbound = outboundPolicy(config);
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
     cleanup.push(() => database.close());
     logger.info({ database: database.location }, `database ready (${database.kind})`);
@@ -73,6 +79,8 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     const seeds = await installSeedPlaybooks(database.db);
     if (seeds.installed.length > 0) logger.info({ installed: seeds.installed }, 'seed playbooks published');
     for (const failed of seeds.failed) logger.warn(failed, 'seed playbook not installed: it does not compile here');
+    // A worker-only process has no API to sign in to; the API processes make the first admin.
+    const access = runsApi ? await bootstrapAccess(database.db, config, logger) : { hasAdmin: true };
 
     let smtpCatcher: SmtpCatcher | undefined;
     let smtpUrl = config.SMTP_URL;
@@ -129,6 +137,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
       temporal: client,
       temporalUiUrl: config.TEMPORAL_UI_URL ?? devServer?.uiUrl,
       mail: { transport, url: smtpUrl, catching: smtpCatcher !== undefined },
+      outbound,
       events: {
         onAccepted: (accountIds) =>
           notifyEventsRecorded({ temporal: client, taskQueue: config.TEMPORAL_TASK_QUEUE }, accountIds),
@@ -150,6 +159,7 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         webhookSecret: config.WEBHOOK_SECRET,
         slackWebhookUrl: config.SLACK_WEBHOOK_URL,
+        outbound,
         email: {
           publicUrl: config.publicUrl,
           linkSecret: await loadLinkSecret(database.db, config.LINK_SECRET),
@@ -183,6 +193,12 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
 
     let apiUrl: string | undefined;
     if (runsApi) {
+      // The CLI on this machine reaches the API with it (DATA_DIR=memory:// keeps no files: no operator token).
+      if (config.dataDir !== 'memory://') {
+        const operator: OperatorToken = await writeOperatorToken(config.dataDir);
+        cleanup.push(() => operator.remove());
+        context.operator = operator;
+      }
       const server = http.createServer(createApp(context, logger));
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
@@ -199,7 +215,16 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
       apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
     }
 
-    return { context, apiUrl, smtpCatcher, devServer, worker, activityDeps, close: closeAll };
+    return {
+      context,
+      apiUrl,
+      smtpCatcher,
+      devServer,
+      worker,
+      activityDeps,
+      hasAdmin: access.hasAdmin,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

@@ -4,6 +4,7 @@ import { CsvError, parse } from 'csv-parse';
 import { fieldKey } from '../../engine/accounts/custom-fields.js';
 import type { ImportIssue } from '../../engine/accounts/import-report.js';
 import { DomainError } from '../errors.js';
+import { utf8Check } from './utf8-check.js';
 
 /** The largest CSV body an import accepts. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -36,12 +37,22 @@ export const tooLarge = (maxBytes: number) =>
     `The file is larger than ${+(maxBytes / 1024 / 1024).toFixed(2)} MB; split it into smaller files (imports are idempotent)`,
   );
 
+// A NUL byte is never text in a UTF-8 CSV (PostgreSQL cannot even store one); most often the file is UTF-16,
+// as some spreadsheet exports write it. Said plainly instead of importing garbage or failing in the database.
+const nulByte = () =>
+  new DomainError(
+    'invalid',
+    'invalid_csv',
+    'Nothing was imported: the file contains NUL bytes, so it is not UTF-8 text (an export saved as UTF-16 or a binary file?); save it as "CSV UTF-8"',
+  );
+
 function byteLimit(maxBytes: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      done(seen > maxBytes ? tooLarge(maxBytes) : null, chunk);
+      if (seen > maxBytes) return done(tooLarge(maxBytes));
+      done(chunk.includes(0) ? nulByte() : null, chunk);
     },
   });
 }
@@ -120,7 +131,9 @@ export async function readCsv(
   source.on('error', (error) => limit.destroy(error));
   source.pipe(limit);
   try {
-    await pipeline(limit, parse({ bom: true, relax_column_count: true }), async (records: AsyncIterable<string[]>) => {
+    // Bytes that are not UTF-8 stop the file before the parser turns them into replacement characters.
+    const csv = parse({ bom: true, relax_column_count: true });
+    await pipeline(limit, utf8Check(), csv, async (records: AsyncIterable<string[]>) => {
       for await (const cells of records) {
         index++;
         if (!header) {
@@ -184,4 +197,17 @@ export function cellValue(kind: CellKind, text: string): unknown {
     return text;
   }
   return text;
+}
+
+/**
+ * Why a number cell cannot be read, when it holds digits written some other way ("4.200,50", "1,234", "4200 €"):
+ * a decimal comma and a thousands separator look alike, so the import says so rather than guess which it is.
+ * Undefined when the cell reads as a number, or has no digits (the schema's own message says enough then).
+ */
+export function numberFormatProblem(text: string): string | undefined {
+  if (typeof cellValue('number', text) === 'number' || !/\d/.test(text)) return undefined;
+  return (
+    `'${text}' is not a number as CSV files write them: use a point for decimals, and no thousands separators, ` +
+    'currency signs or units (e.g. 4200.50); Stayflow does not guess whether a comma is a decimal or a thousands separator'
+  );
 }

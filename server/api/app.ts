@@ -27,11 +27,25 @@ import { enrollmentRoutes } from './routes/enrollment.js';
 import { taskRoutes } from './routes/tasks.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { deliveryRoutes } from './routes/deliveries.js';
+import { dashboardRoutes } from './routes/dashboard.js';
+import { scorecardPreviewRoutes } from './routes/scorecard-preview.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { auditRoutes } from './routes/audit.js';
+import { authSettings } from './auth-settings.js';
+import { hostGuard } from './host-guard.js';
+import { refuseNul } from './refuse-nul.js';
+import { redactedSerializers } from './log-redaction.js';
 
 const editorDist = path.join(packageRoot, 'editor', 'dist');
 
 export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
   return [
+    ...sessionRoutes(ctx, authSettings(ctx)),
+    ...userRoutes(ctx),
+    ...tokenRoutes(ctx),
+    ...auditRoutes(ctx),
     ...healthRoutes(ctx),
     ...playbookRoutes(ctx),
     ...runRoutes(ctx),
@@ -49,18 +63,36 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...taskRoutes(ctx),
     ...approvalRoutes(ctx),
     ...deliveryRoutes(ctx),
+    ...dashboardRoutes(ctx),
+    ...scorecardPreviewRoutes(ctx),
   ] as Route<never, never, never>[];
 }
 
-export function createApp(ctx: AppContext, logger: Logger): Express {
+export interface AppOptions {
+  /** Replaces the route table's handlers (the access matrix test); the rules and schemas stay the table's own. */
+  routes?: (routes: Route<never, never, never>[]) => Route<never, never, never>[];
+}
+
+export function createApp(ctx: AppContext, logger: Logger, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (ctx.config.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxy(ctx.config.TRUST_PROXY));
+  app.use(
+    pinoHttp({
+      logger,
+      serializers: redactedSerializers,
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+  // Before anything answers, the docs and the editor included: see host-guard.ts (DNS rebinding).
+  app.use(hostGuard(ctx.config));
   app.use(helmet());
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/api/health' } }));
   app.use(express.json({ limit: '1mb' }));
+  // A NUL in the URL or any JSON string is refused here, once, for every route (see refuse-nul.ts).
+  app.use(refuseNul);
 
-  const routes = apiRoutes(ctx);
+  const routes = opts.routes ? opts.routes(apiRoutes(ctx)) : apiRoutes(ctx);
   const document = openApiDocument(routes, ctx.version);
   app.get('/api/openapi.json', (_req, res) => void res.json(document));
   app.use('/api/docs/assets', express.static(swaggerUiDist.getAbsoluteFSPath(), { index: false }));
@@ -77,7 +109,7 @@ export function createApp(ctx: AppContext, logger: Logger): Express {
   });
 
   const api = express.Router();
-  mountRoutes(api, routes);
+  mountRoutes(api, routes, authSettings(ctx));
   app.use(api);
   app.use('/api', (req, _res, next) =>
     next(new HttpError(404, 'not_found', `No API route ${req.method} ${req.originalUrl}`)),
@@ -106,6 +138,11 @@ const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (known.status >= 500) req.log.error({ err: error }, 'request failed');
   res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
 };
+
+function trustProxy(value: string): boolean | number | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
 
 function landingPage(ctx: AppContext): string {
   const links = [

@@ -1,6 +1,11 @@
 import type { Request, Response, Router } from 'express';
 import type { z } from 'zod';
 import { toIssues } from '../../engine/errors.js';
+import type { AccountOwners } from '../auth/ownership.js';
+import type { Principal, Role } from '../auth/principal.js';
+import type { TokenScope } from '../auth/scopes.js';
+import { authenticate, type AuthSettings } from '../auth/authenticate.js';
+import { admitCaller, checkOwnership } from './access.js';
 import { HttpError } from './http-error.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -11,7 +16,31 @@ export interface RouteInput<P, Q, B> {
   body: B;
   req: Request;
   res: Response;
+  /** Who is calling; undefined only on public routes called without credentials. */
+  principal: Principal | undefined;
 }
+
+/**
+ * The ownership rule of a route, applied to the roles bound by ownership (csm and manager); admin, ops, viewer and
+ * API tokens are not. Either the gate checks it (`of`: every owner set it answers must be the caller's; it throws
+ * not-found for something that does not exist, so a 404 stays a 404), or the handler narrows what it lists to the
+ * caller's (`narrowed`, using `visibleOwners(principal)`).
+ */
+export type Ownership<P, Q, B> =
+  | {
+      /** What must be the caller's, for the docs and the 403 message, e.g. "the account". */
+      what: string;
+      of(input: { params: P; query: Q; body: B; principal: Principal }): Promise<AccountOwners[]>;
+    }
+  | { what: string; narrowed: true };
+
+/**
+ * Who may call a route. Public routes say why they are public. Otherwise: the roles of people (session cookie)
+ * admitted, the token scope that admits an API token (none: sessions only), and the ownership rule.
+ * Unauthenticated → 401; a role or scope not admitted, or not the owner → 403; in both cases the handler never runs.
+ */
+export type Access<P = unknown, Q = unknown, B = unknown> =
+  { public: string } | { roles: readonly Role[]; scope?: TokenScope; owner?: Ownership<P, Q, B> };
 
 /**
  * One API operation: its schemas validate the request and document it in OpenAPI, so the two cannot drift.
@@ -31,6 +60,8 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   response: z.ZodType;
   /** Extra error statuses the operation can answer with, for the docs. */
   errors?: number[];
+  /** Who may call it. Required: a route without a rule does not compile. */
+  access: Access<NoInfer<P>, NoInfer<Q>, NoInfer<B>>;
   handler(input: RouteInput<P, Q, B>): Promise<unknown>;
 }
 
@@ -40,13 +71,24 @@ export function route<P = Record<string, never>, Q = Record<string, never>, B = 
   return spec;
 }
 
-export function mountRoutes(router: Router, routes: Route<never, never, never>[]): void {
+/**
+ * Mounts each route behind the gate: who is calling and whether their role or scope is admitted (401/403), then the
+ * input parsed (400), then the ownership rule (403), and only then the handler. `res.locals.authentication` keeps
+ * how the caller was recognised (the session routes need it).
+ */
+export function mountRoutes(router: Router, routes: Route<never, never, never>[], auth: AuthSettings): void {
   for (const r of routes as unknown as Route[]) {
+    // A route that slipped past the type checker without a rule admits nobody (fail closed).
+    const access: Access = (r.access as Access | undefined) ?? { roles: [] };
     router[r.method](r.path, async (req, res) => {
+      const authentication = await authenticate(req, auth);
+      res.locals.authentication = authentication;
+      const principal = admitCaller(access, authentication, req, res, res.locals.origin as string);
       const params = parse(r.params, req.params, 'path parameter');
       const query = parse(r.query, req.query, 'query parameter');
       const body = parse(r.body, req.body, 'body');
-      const result = await r.handler({ params, query, body, req, res });
+      await checkOwnership(access, { params, query, body }, principal);
+      const result = await r.handler({ params, query, body, req, res, principal });
       if (!res.headersSent) res.status(r.status ?? 200).json(result);
     });
   }

@@ -1,31 +1,37 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { isUuid } from '../db/uuid.js';
+import { DomainError, notFound } from '../errors.js';
+import { TokenScope } from './scopes.js';
 
-// API tokens for the systems that call Stayflow (a product sending events, a help desk). The secret `sf_…` is
-// shown once at creation; the database keeps its sha-256 only, so a leaked database does not leak access. A
-// token carries scopes; a route asks for one. People (users, sessions) are another issue's work.
+// API tokens for the systems that call Stayflow (a product sending events, a help desk, the CLI in CI). The secret
+// is shown once at creation; the database keeps its sha-256 only, so a leaked database does not leak access. A token
+// carries scopes (server/auth/scopes.ts), may expire, and records when it was last used.
 
-export const TokenScope = z.enum(['events']).meta({ description: 'events: POST /api/events.' });
-export type TokenScope = z.infer<typeof TokenScope>;
+export { TokenScope };
 
-export interface ApiToken {
-  id: string;
-  name: string;
-  scopes: string[];
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export const ApiToken = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    scopes: z.array(TokenScope),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string().nullable().meta({ description: 'The user who created it; null for tokens made at start.' }),
+    expiresAt: z.iso.datetime().nullable(),
+    lastUsedAt: z.iso.datetime().nullable(),
+    revokedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'ApiToken' });
+export type ApiToken = z.infer<typeof ApiToken>;
 
 const PREFIX = 'sf_';
-// 32 random bytes in base64url: 43 characters.
-const SECRET = /^sf_[A-Za-z0-9_-]{43}$/;
+// Generated secrets are sf_ + 32 random bytes (43 base64url characters); a bootstrap token (STAYFLOW_BOOTSTRAP_TOKEN)
+// is whatever the operator chose, within these bounds.
+const SECRET = /^[A-Za-z0-9._~+/=-]{32,256}$/;
 // A busy integration would otherwise write a row per request.
-const LAST_USED_RESOLUTION = sql`interval '1 minute'`;
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 const hashOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 
@@ -34,40 +40,81 @@ type TokenRow = {
   name: string;
   scopes: string[];
   created_at: Date;
+  created_by: string | null;
+  expires_at: Date | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
 };
 const toToken = (row: TokenRow): ApiToken => ({
   id: row.id,
   name: row.name,
-  scopes: row.scopes,
+  // Scopes no longer known (from a newer release, rolled back) grant nothing.
+  scopes: row.scopes.filter((scope): scope is TokenScope => TokenScope.safeParse(scope).success),
   createdAt: row.created_at.toISOString(),
+  createdBy: row.created_by,
+  expiresAt: row.expires_at?.toISOString() ?? null,
   lastUsedAt: row.last_used_at?.toISOString() ?? null,
   revokedAt: row.revoked_at?.toISOString() ?? null,
 });
-const columns = ['id', 'name', 'scopes', 'created_at', 'last_used_at', 'revoked_at'] as const;
+const columns = [
+  'id',
+  'name',
+  'scopes',
+  'created_at',
+  'created_by',
+  'expires_at',
+  'last_used_at',
+  'revoked_at',
+] as const;
+
+export interface NewToken {
+  name: string;
+  scopes: TokenScope[];
+  expiresAt?: Date | null;
+  createdBy?: string | null;
+  /** The secret to use instead of a random one (STAYFLOW_BOOTSTRAP_TOKEN). */
+  secret?: string;
+}
 
 /** Creates a token; the secret is in the answer and nowhere else. */
-// Scopes are words like events or accounts:read. Routes ask for a TokenScope; the store takes any well-formed
-// scope, so scopes that later routes will ask for can be granted ahead (the CLI offers only the known ones).
-const SCOPE = /^[a-z][a-z0-9_-]*(:[a-z][a-z0-9_-]*)?$/;
-
 export async function createToken(
   db: Db,
-  input: { name: string; scopes: string[] },
+  input: NewToken,
+  now = new Date(),
 ): Promise<{ token: ApiToken; secret: string }> {
   const name = input.name.trim();
   if (!name) throw new DomainError('invalid', 'invalid_request', 'A token needs a name (what will use it)');
-  if (input.scopes.length === 0) throw new DomainError('invalid', 'invalid_request', 'A token needs at least one scope');
-  const malformed = input.scopes.find((scope) => !SCOPE.test(scope));
-  if (malformed !== undefined) throw new DomainError('invalid', 'invalid_request', `'${malformed}' is not a scope name`);
-  const secret = `${PREFIX}${randomBytes(32).toString('base64url')}`;
+  if (input.scopes.length === 0)
+    throw new DomainError('invalid', 'invalid_request', 'A token needs at least one scope');
+  if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) {
+    throw new DomainError('unprocessable', 'invalid_expiry', 'expiresAt must be in the future');
+  }
+  const secret = input.secret ?? `${PREFIX}${randomBytes(32).toString('base64url')}`;
+  if (!SECRET.test(secret)) {
+    throw new DomainError('invalid', 'invalid_request', 'A token secret is 32 to 256 letters, digits or ._~+/=-');
+  }
   const row = await db
     .insertInto('api_tokens')
-    .values({ name, token_hash: hashOf(secret), scopes: [...new Set(input.scopes)] })
+    .values({
+      name,
+      token_hash: hashOf(secret),
+      scopes: [...new Set(input.scopes)],
+      expires_at: input.expiresAt ?? null,
+      created_by: input.createdBy ?? null,
+    })
     .returning(columns)
     .executeTakeFirstOrThrow();
   return { token: toToken(row), secret };
+}
+
+/** Whether a token with this secret was ever made (revoked or not): a bootstrap token is made once. */
+export async function tokenExists(db: Db, secret: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('api_tokens')
+    .select('id')
+    .where('token_hash', '=', hashOf(secret))
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export async function listTokens(db: Db): Promise<ApiToken[]> {
@@ -76,18 +123,20 @@ export async function listTokens(db: Db): Promise<ApiToken[]> {
 
 /** Revokes a token at once (idempotent: revoking twice keeps the first time). */
 export async function revokeToken(db: Db, id: string): Promise<ApiToken> {
-  const row = await db
-    .updateTable('api_tokens')
-    .set({ revoked_at: sql`coalesce(revoked_at, now())` })
-    .where('id', '=', id)
-    .returning(columns)
-    .executeTakeFirst();
+  const row = isUuid(id)
+    ? await db
+        .updateTable('api_tokens')
+        .set({ revoked_at: sql`coalesce(revoked_at, now())` })
+        .where('id', '=', id)
+        .returning(columns)
+        .executeTakeFirst()
+    : undefined;
   if (!row) throw notFound(`Token ${id}`);
   return toToken(row);
 }
 
-/** The live (not revoked) token a secret belongs to, or undefined. */
-export async function verifyToken(db: Db, secret: string): Promise<ApiToken | undefined> {
+/** The live token a secret belongs to — not revoked, not expired — or undefined; records its use. */
+export async function verifyToken(db: Db, secret: string, now = new Date()): Promise<ApiToken | undefined> {
   if (!SECRET.test(secret)) return undefined;
   const hash = hashOf(secret);
   const row = await db
@@ -97,46 +146,10 @@ export async function verifyToken(db: Db, secret: string): Promise<ApiToken | un
     .executeTakeFirst();
   // The lookup is by hash, so its timing says nothing about the secret; the comparison is constant-time anyway.
   if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-  if (row.revoked_at) return undefined;
-  await db
-    .updateTable('api_tokens')
-    .set({ last_used_at: sql`now()` })
-    .where('id', '=', row.id)
-    .where((eb) =>
-      eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - ${LAST_USED_RESOLUTION}`)]),
-    )
-    .execute();
-  return toToken(row);
-}
-
-/**
- * Checks `Authorization: Bearer sf_…` for `scope`: 401 when it is missing, unknown or revoked (with
- * `WWW-Authenticate`), 403 when the token lacks the scope. Answers the token.
- */
-export async function authorizeRequest(db: Db, req: Request, res: Response, scope: TokenScope): Promise<ApiToken> {
-  const unauthorized = (message: string) => {
-    res.setHeader('WWW-Authenticate', `Bearer realm="stayflow", scope="${scope}"`);
-    return new DomainError('unauthenticated', 'unauthorized', message);
-  };
-  const header = req.get('authorization');
-  if (!header)
-    throw unauthorized(`This route needs an API token with the '${scope}' scope: Authorization: Bearer sf_…`);
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthorized('The Authorization header must be "Bearer <token>"');
-  const token = await verifyToken(db, match[1]!);
-  if (!token) throw unauthorized('The API token is not valid (unknown or revoked)');
-  if (!token.scopes.includes(scope)) {
-    throw new DomainError('forbidden', 'forbidden', `The API token '${token.name}' lacks the '${scope}' scope`);
+  if (row.revoked_at || (row.expires_at && row.expires_at.getTime() <= now.getTime())) return undefined;
+  if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    row.last_used_at = now;
   }
-  return token;
-}
-
-/** Express middleware form of authorizeRequest; the token is left in `res.locals.apiToken`. */
-export function requireToken(db: Db, scope: TokenScope): RequestHandler {
-  return (req, res, next) => {
-    authorizeRequest(db, req, res, scope).then((token) => {
-      res.locals.apiToken = token;
-      next();
-    }, next);
-  };
+  return toToken(row);
 }

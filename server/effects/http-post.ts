@@ -1,6 +1,13 @@
-import http from 'node:http';
 import https from 'node:https';
 import { STATUS_CODES } from 'node:http';
+import {
+  DEFAULT_OUTBOUND,
+  guardedLookup,
+  OutboundRefused,
+  outboundTls,
+  refusalOf,
+  type OutboundPolicy,
+} from './outbound-guard.js';
 
 export interface HttpAnswer {
   status: number;
@@ -9,13 +16,12 @@ export interface HttpAnswer {
   location?: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /**
- * Sends one JSON request and answers the status, never following a redirect (the caller decides). node:https
- * rather than fetch: a redirect is never followed by accident, and a receiver on this machine may use a
- * self-signed certificate — loopback is excused from certificate checks, as the SMTP transport excuses a local relay;
- * every other host must present a valid one.
+ * Sends one JSON request over https and answers the status, never following a redirect (the caller decides, and
+ * calls again for the next hop, which is checked again). node:https rather than fetch: a redirect is never followed
+ * by accident, and the DNS lookup is ours (outbound-guard.ts: the address checked is the address connected to).
+ * Certificates are always verified; OUTBOUND_CA_FILE adds CAs, nothing turns checks off. A target the policy
+ * refuses rejects with OutboundRefused before any connection is tried. Without a policy: no exceptions allowed.
  */
 export function sendJson(
   url: string,
@@ -23,11 +29,13 @@ export function sendJson(
   body: string,
   headers: Record<string, string>,
   timeoutMs: number,
+  policy: OutboundPolicy = DEFAULT_OUTBOUND,
 ): Promise<HttpAnswer> {
+  const refusal = refusalOf(url, policy);
+  if (refusal) return Promise.reject(new OutboundRefused(refusal));
   const target = new URL(url);
-  const client = target.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
-    const request = client.request(
+    const request = https.request(
       target,
       {
         method,
@@ -38,7 +46,10 @@ export function sendJson(
           ...headers,
         },
         timeout: timeoutMs,
-        ...(target.protocol === 'https:' && { rejectUnauthorized: !LOOPBACK.has(target.hostname) }),
+        // A connection of its own: a pooled socket would skip the lookup this request's target must pass.
+        agent: false,
+        lookup: guardedLookup(policy),
+        ...outboundTls(policy),
       },
       (response) => {
         // The answer's body is not needed; reading it frees the socket.

@@ -4,6 +4,7 @@ import type { MailTransport } from '../email/transport.js';
 import type { Deliverer, EffectStep } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
+import { OutboundRefused, type OutboundPolicy } from './outbound-guard.js';
 import { storedAccount } from '../accounts/store.js';
 
 type NotifyEffect = Extract<Effect, { kind: 'notify' }>;
@@ -15,6 +16,8 @@ export interface NotifyDeps {
   transport: MailTransport;
   mailFrom: string;
   slackWebhookUrl?: string;
+  /** Where outbound requests may go (outbound-guard.ts); unset: no exceptions. */
+  outbound?: OutboundPolicy;
 }
 
 /** The message as sent, with where it comes from: a notification read in Slack or a mailbox needs its context. */
@@ -61,18 +64,23 @@ export function notifyDeliverer(deps: NotifyDeps): Deliverer<NotifyEffect> {
     await log.start();
     const text = notificationText(step, account?.name);
     return effect.channel === 'slack'
-      ? postToSlack(deps.slackWebhookUrl!, text, log)
+      ? postToSlack(deps.slackWebhookUrl!, text, log, deps.outbound)
       : emailCsm(deps, to!, step, account?.name, text, log);
   };
 }
 
 type Log = ReturnType<typeof deliveryLog>;
 
-async function postToSlack(url: string, text: string, log: Log): Promise<EffectOutcome> {
+async function postToSlack(url: string, text: string, log: Log, outbound?: OutboundPolicy): Promise<EffectOutcome> {
   let answer;
   try {
-    answer = await sendJson(url, 'POST', JSON.stringify({ text }), {}, TIMEOUT_MS);
+    answer = await sendJson(url, 'POST', JSON.stringify({ text }), {}, TIMEOUT_MS, outbound);
   } catch (error) {
+    if (error instanceof OutboundRefused) {
+      const detail = `Slack ${error.message}`;
+      await log.finish('failed', detail);
+      return { status: 'failed', detail };
+    }
     const detail = `Slack could not be reached: ${(error as Error).message}`;
     await log.finish('retrying', detail);
     throw new Error(detail);

@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import type { Deliverer, EffectStep } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
+import { OutboundRefused, refusalOf, type OutboundPolicy } from './outbound-guard.js';
 import { webhookSignature } from './signature.js';
 
 type WebhookEffect = Extract<Effect, { kind: 'webhook' }>;
@@ -34,7 +35,12 @@ export function webhookBody(step: EffectStep<WebhookEffect>): string {
  * `failed`, with the reason, and the run follows the step's `failed` connection if it has one. Redirects are
  * followed only as 307/308 to the same origin, so a step can never be bounced to another host.
  */
-export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: number }): Deliverer<WebhookEffect> {
+export function webhookDeliverer(deps: {
+  db: Db;
+  secret?: string;
+  timeoutMs?: number;
+  outbound?: OutboundPolicy;
+}): Deliverer<WebhookEffect> {
   return async (step): Promise<EffectOutcome> => {
     const { effect } = step;
     // A temporary failure is retried, except on the last attempt, where it is the step's final answer.
@@ -57,8 +63,14 @@ export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: nu
         headers['stayflow-signature'] = webhookSignature(deps.secret, body, Math.floor(Date.now() / 1000));
       let answer;
       try {
-        answer = await sendJson(url, effect.method, body, headers, deps.timeoutMs ?? TIMEOUT_MS);
+        answer = await sendJson(url, effect.method, body, headers, deps.timeoutMs ?? TIMEOUT_MS, deps.outbound);
       } catch (error) {
+        // Final, and worded the same for every private target: no port, no connection error, nothing to probe with.
+        if (error instanceof OutboundRefused) {
+          const detail = `${effect.method} to ${new URL(url).hostname} ${error.message}`;
+          await log.finish('failed', detail);
+          return { status: 'failed', detail };
+        }
         return temporary(`${effect.method} ${url} failed: ${(error as Error).message}`);
       }
       const said = `${effect.method} ${url} answered ${answer.status} ${answer.statusText}`.trim();
@@ -67,6 +79,12 @@ export function webhookDeliverer(deps: { db: Db; secret?: string; timeoutMs?: nu
         return { status: 'done', detail: said };
       }
       if (answer.status >= 300 && answer.status < 400) {
+        const refused = answer.location && refusalOf(answer.location, deps.outbound);
+        if (refused) {
+          const detail = `${said}, redirecting to ${new URL(answer.location!).hostname}: ${refused}`;
+          await log.finish('failed', detail, answer.status);
+          return { status: 'failed', detail };
+        }
         const sameOrigin = answer.location && new URL(answer.location).origin === new URL(url).origin;
         if ((answer.status === 307 || answer.status === 308) && sameOrigin && hops < MAX_REDIRECTS) {
           url = answer.location!;

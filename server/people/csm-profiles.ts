@@ -3,9 +3,14 @@ import type { CsmInput } from '../email/templates/variables.js';
 import type { CsmProfile, CsmProfileInput } from '../../engine/people/csm-profile.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import type { CsmProfilesTable } from '../db/schema.js';
+import type { UsersTable } from '../db/schema.js';
 
-const toProfile = (row: Selectable<CsmProfilesTable>): CsmProfile => ({
+// A CSM profile is the part of a user that customers see in emails: the name they sign with, their booking link
+// and signature. Accounts name their owner CSM by email; a CSM who never signs in is a user without a password.
+
+const toProfile = (
+  row: Pick<Selectable<UsersTable>, 'email' | 'name' | 'booking_link' | 'signature' | 'updated_at'>,
+): CsmProfile => ({
   email: row.email,
   name: row.name,
   bookingLink: row.booking_link,
@@ -13,21 +18,34 @@ const toProfile = (row: Selectable<CsmProfilesTable>): CsmProfile => ({
   updatedAt: row.updated_at.toISOString(),
 });
 
+const profileColumns = ['email', 'name', 'booking_link', 'signature', 'updated_at'] as const;
+
+/** The profiles of the people who sign emails: CSMs and managers. */
 export async function listCsmProfiles(db: Db): Promise<CsmProfile[]> {
-  return (await db.selectFrom('csm_profiles').selectAll().orderBy('email').execute()).map(toProfile);
+  return (
+    await db
+      .selectFrom('users')
+      .select(profileColumns)
+      .where('role', 'in', ['csm', 'manager'])
+      .orderBy('email')
+      .execute()
+  ).map(toProfile);
 }
 
 export async function findCsmProfile(db: Db, email: string): Promise<CsmProfile> {
   const row = await db
-    .selectFrom('csm_profiles')
-    .selectAll()
+    .selectFrom('users')
+    .select(profileColumns)
     .where('email', '=', email.toLowerCase())
     .executeTakeFirst();
   if (!row) throw notFound(`No CSM profile for ${email}; PUT /api/csms/${email} creates it`);
   return toProfile(row);
 }
 
-/** Creates or updates a profile; fields the body leaves out keep their value, null clears one. */
+/**
+ * Creates or updates a profile; fields the body leaves out keep their value, null clears one. An email that is no
+ * user yet becomes a CSM without a password (an admin can give them a sign-in later).
+ */
 export async function saveCsmProfile(db: Db, email: string, input: CsmProfileInput): Promise<CsmProfile> {
   const values = {
     ...(input.name !== undefined && { name: input.name }),
@@ -35,10 +53,10 @@ export async function saveCsmProfile(db: Db, email: string, input: CsmProfileInp
     ...(input.signature !== undefined && { signature: input.signature || null }),
   };
   const row = await db
-    .insertInto('csm_profiles')
-    .values({ email: email.toLowerCase(), ...values })
+    .insertInto('users')
+    .values({ email: email.toLowerCase(), role: 'csm', ...values })
     .onConflict((oc) => oc.column('email').doUpdateSet({ ...values, updated_at: new Date() }))
-    .returningAll()
+    .returning(profileColumns)
     .executeTakeFirstOrThrow();
   return toProfile(row);
 }
@@ -54,8 +72,8 @@ export async function ownerCsmOf(
 ): Promise<CsmInput> {
   const profile = account.ownerCsmEmail
     ? await db
-        .selectFrom('csm_profiles')
-        .selectAll()
+        .selectFrom('users')
+        .select(profileColumns)
         .where('email', '=', account.ownerCsmEmail.toLowerCase())
         .executeTakeFirst()
     : undefined;

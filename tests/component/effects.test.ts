@@ -15,7 +15,7 @@ import { createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { listTasks, setTaskStatus } from '../../server/tasks/store.js';
-import { startHttpsReceiver } from '../support/https-receiver.js';
+import { receiverPolicy, startHttpsReceiver } from '../support/https-receiver.js';
 
 // The effect deliverers against real parts: PGlite, an HTTPS server on 127.0.0.1 and the in-process SMTP server.
 let database: AppDatabase;
@@ -83,7 +83,7 @@ const webhook = (path: string) =>
   }) as const;
 
 describe('webhook deliverer', () => {
-  const deliver = () => webhookDeliverer({ db: database.db, secret: SECRET });
+  const deliver = () => webhookDeliverer({ db: database.db, secret: SECRET, outbound: receiverPolicy() });
 
   it('posts the configured body with run context, an idempotency key and a signature that verifies', async () => {
     const step = stepOf(webhook('/ok'));
@@ -152,7 +152,9 @@ describe('webhook deliverer', () => {
   });
 
   it('sends no signature when no secret is configured', async () => {
-    await webhookDeliverer({ db: database.db })(stepOf({ ...webhook('/ok'), nodeId: 'unsigned' }));
+    await webhookDeliverer({ db: database.db, outbound: receiverPolicy() })(
+      stepOf({ ...webhook('/ok'), nodeId: 'unsigned' }),
+    );
     expect(receiver.to('/ok').at(-1)!.headers['stayflow-signature']).toBeUndefined();
   });
 });
@@ -174,6 +176,7 @@ describe('notify deliverer', () => {
       transport,
       mailFrom: 'Stayflow <s@x.example>',
       slackWebhookUrl: receiver.url('/slack'),
+      outbound: receiverPolicy(),
     });
     expect(await slack(stepOf(notify('slack')))).toEqual({ status: 'done', detail: 'posted to Slack' });
     const text = JSON.parse(receiver.to('/slack')[0]!.body).text as string;

@@ -39,7 +39,7 @@ beforeAll(async () => {
     temporalCliPath: temporalCliPath(),
     workflowBundle: bundle,
   });
-  const token = await createToken(stack.context.database.db, { name: 'own stack: events', scopes: ['events'] });
+  const token = await createToken(stack.context.database.db, { name: 'own stack: events', scopes: ['events:write'] });
   useStack(stack.apiUrl!, token.secret);
 }, 180_000);
 

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
+import { asAdmin } from '../support/api.js';
+import { TEST_ADMIN_TOKEN } from '../support/test-config.js';
 import { miniOnboarding } from '../support/sample-playbooks.js';
 import { until } from '../support/until.js';
 import { sampleAccountsCsv } from '../../bench/sample-accounts-csv.js';
@@ -15,7 +17,7 @@ type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${inject('apiUrl')}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: asAdmin(body === undefined ? {} : { 'content-type': 'application/json' }),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Json };
@@ -24,7 +26,7 @@ async function api(method: string, path: string, body?: unknown) {
 async function importCsv(text: string, kind = 'accounts', contentType = 'text/csv') {
   const res = await fetch(`${inject('apiUrl')}/api/accounts/import?kind=${kind}`, {
     method: 'POST',
-    headers: { 'content-type': contentType },
+    headers: asAdmin({ 'content-type': contentType }),
     body: text,
   });
   return { status: res.status, body: (await res.json()) as Json };
@@ -206,7 +208,7 @@ describe('CSV import over HTTP', () => {
     });
     const streamed = await fetch(`${inject('apiUrl')}/api/accounts/import`, {
       method: 'POST',
-      headers: { 'content-type': 'text/csv' },
+      headers: asAdmin({ 'content-type': 'text/csv' }),
       body: chunked,
       duplex: 'half',
     } as RequestInit);
@@ -251,7 +253,7 @@ describe('CSV import over HTTP', () => {
     const outcome = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['scripts/stayflow.mjs', 'import', file, '--server', inject('apiUrl')], {
         cwd: root,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, STAYFLOW_TOKEN: TEST_ADMIN_TOKEN },
       });
       let stdout = '';
       let stderr = '';

@@ -1,8 +1,10 @@
 import { describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
+import { asAdmin } from '../support/api.js';
 import { until } from '../support/until.js';
 
-const api = (path: string, init?: RequestInit) => fetch(`${inject('apiUrl')}${path}`, init);
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${inject('apiUrl')}${path}`, { ...init, headers: asAdmin(init.headers as Record<string, string>) });
 const postJson = (path: string, body: string) =>
   api(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 

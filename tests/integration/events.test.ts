@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import '../support/provided.js';
+import { asAdmin } from '../support/api.js';
 import { until } from '../support/until.js';
 
-const api = (path: string, init?: RequestInit) => fetch(`${inject('apiUrl')}${path}`, init);
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${inject('apiUrl')}${path}`, { ...init, headers: asAdmin(init.headers as Record<string, string>) });
 const json = async <T>(res: Response) => (await res.json()) as T;
 
 const postEvents = (body: unknown, opts: { token?: string | null; headers?: Record<string, string> } = {}) => {
@@ -12,7 +14,8 @@ const postEvents = (body: unknown, opts: { token?: string | null; headers?: Reco
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(token !== null && { authorization: `Bearer ${token}` }),
+      // No token: no Authorization at all (not the admin's, which the api() helper would add).
+      authorization: token === null ? '' : `Bearer ${token}`,
       ...opts.headers,
     },
     body: JSON.stringify(body),

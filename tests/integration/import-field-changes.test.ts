@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, inject, it } from 'vitest';
+import { asAdmin } from '../support/api.js';
 import { api, publish, runOf, runsOf, runUntil } from '../support/rescue-playbooks.js';
 
 // A CSV import tells the accounts it changed, as PATCH does: their workflows get fieldsChanged, so "field changed"
@@ -8,7 +9,7 @@ import { api, publish, runOf, runsOf, runUntil } from '../support/rescue-playboo
 async function importCsv(text: string) {
   const res = await fetch(`${inject('apiUrl')}/api/accounts/import?kind=accounts`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    headers: asAdmin({ 'content-type': 'text/csv' }),
     body: text,
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };

@@ -291,13 +291,13 @@ export function eventsHealthSuite(kind: string, open: () => Promise<AppDatabase>
     });
 
     it('tokens: the secret is returned once, stored only as a hash, and stops working when revoked', async () => {
-      const { token, secret } = await createToken(db, { name: 'product analytics', scopes: ['events'] });
+      const { token, secret } = await createToken(db, { name: 'product analytics', scopes: ['events:write'] });
       expect(secret).toMatch(/^sf_[A-Za-z0-9_-]{43}$/);
       const row = await db.selectFrom('api_tokens').selectAll().where('id', '=', token.id).executeTakeFirstOrThrow();
       expect(JSON.stringify(row)).not.toContain(secret.slice(3));
       expect(row.token_hash).toMatch(/^[0-9a-f]{64}$/);
 
-      expect(await verifyToken(db, secret)).toMatchObject({ id: token.id, scopes: ['events'], revokedAt: null });
+      expect(await verifyToken(db, secret)).toMatchObject({ id: token.id, scopes: ['events:write'], revokedAt: null });
       expect(await verifyToken(db, `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`)).toBeUndefined();
       expect(await verifyToken(db, 'not-a-token')).toBeUndefined();
       expect((await listTokens(db)).find((t) => t.id === token.id)!.lastUsedAt).not.toBeNull();

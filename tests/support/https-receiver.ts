@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { testCa } from './test-ca.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -16,23 +13,13 @@ export interface ReceivedRequest {
 export type Answer = { status: number; headers?: Record<string, string> } | { hangUp: true };
 
 /**
- * A real HTTPS server on 127.0.0.1 with a self-signed certificate (made with openssl), standing in for a CRM or
- * Slack: it records every request and answers what the test says. Webhook steps only take https:// addresses.
+ * A real HTTPS server on 127.0.0.1 with a certificate of the tests' own CA (test-ca.ts), standing in for a CRM or
+ * Slack: it records every request and answers what the test says. Webhook steps only take https:// addresses; the
+ * stack calls it because OUTBOUND_ALLOW names 127.0.0.1 and OUTBOUND_CA_FILE trusts the CA (`receiverPolicy`).
  */
 export async function startHttpsReceiver(answer: (request: ReceivedRequest, seen: number) => Answer) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'stayflow-receiver-'));
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1'].concat([
-      '-keyout',
-      path.join(dir, 'key.pem'),
-      '-out',
-      path.join(dir, 'cert.pem'),
-    ]),
-    { stdio: 'ignore' },
-  );
-  const tls = { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
-  rmSync(dir, { recursive: true, force: true });
+  const { key, cert } = testCa();
+  const tls = { key, cert };
   const received: ReceivedRequest[] = [];
   const server = https.createServer(tls, (req, res) => {
     const chunks: Buffer[] = [];
@@ -67,3 +54,6 @@ export async function startHttpsReceiver(answer: (request: ReceivedRequest, seen
       }),
   };
 }
+
+/** The outbound policy that lets a deliverer call the receiver: 127.0.0.1 allowed, the tests' CA trusted. */
+export const receiverPolicy = () => ({ allow: ['127.0.0.1'], extraCa: testCa().caPem });

@@ -1,8 +1,10 @@
 import type { TestProject } from 'vitest/node';
+import type { TokenScope } from '../../server/auth/scopes.js';
 import { createToken, revokeToken } from '../../server/auth/tokens.js';
 import { startStack } from '../../server/stack.js';
 import { temporalCliPath } from '../../server/temporal/cli-path.js';
 import { installSampleTemplates } from './sample-templates.js';
+import { testCa } from './test-ca.js';
 import { testConfig, testLogger } from './test-config.js';
 import './provided.js';
 
@@ -15,7 +17,12 @@ export default async function setup(project: TestProject) {
   }
   // Outbound webhooks are signed with this secret, so the effects tests can check the signature a receiver sees.
   const webhookSecret = 'integration-webhook-secret';
-  const config = await testConfig({ WEBHOOK_SECRET: webhookSecret });
+  // Webhook tests call a local HTTPS receiver: 127.0.0.1 allowed, its certificate from the tests' own CA trusted.
+  const config = await testConfig({
+    WEBHOOK_SECRET: webhookSecret,
+    OUTBOUND_ALLOW: '127.0.0.1',
+    OUTBOUND_CA_FILE: testCa().caFile,
+  });
   const stack = await startStack(config, { logger: testLogger(), temporalCliPath: cliPath }).catch((error: Error) => {
     throw new Error(`integration lane: the local stack did not start: ${error.message}`);
   });
@@ -24,13 +31,14 @@ export default async function setup(project: TestProject) {
     await stack.close();
     throw new Error(`integration lane: could not add the sample email templates: ${error.message}`);
   });
-  // API tokens made the way `stayflow token create` makes them: one for events, one without that scope, one revoked.
+  // API tokens: one for events, one without that scope, one revoked. (The stack's admin token, which the request
+  // helpers send, is its STAYFLOW_BOOTSTRAP_TOKEN: tests/support/test-config.ts.)
   const db = stack.context.database.db;
-  const token = (name: string, scope: string) => createToken(db, { name, scopes: [scope] });
+  const token = (name: string, scope: TokenScope) => createToken(db, { name, scopes: [scope] });
   const apiTokens = await Promise.all([
-    token('integration: events', 'events'),
-    token('integration: other scope', 'accounts:read'),
-    token('integration: revoked', 'events').then(async (t) => (await revokeToken(db, t.token.id), t)),
+    token('integration: events', 'events:write'),
+    token('integration: other scope', 'read'),
+    token('integration: revoked', 'events:write').then(async (t) => (await revokeToken(db, t.token.id), t)),
   ]).catch(async (error: Error) => {
     await stack.close();
     throw new Error(`integration lane: could not create the API tokens: ${error.message}`);

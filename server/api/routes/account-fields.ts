@@ -3,7 +3,9 @@ import { AccountFieldDeclaration, AccountFieldDefinition } from '../../../engine
 import { AccountFieldType, BUILT_IN_ACCOUNT_FIELDS } from '../../../engine/playbook/account-fields.js';
 import { declareField, listFieldDefinitions } from '../../accounts/field-definitions.js';
 import type { AppContext } from '../../context.js';
+import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { DESIGNERS, EVERYONE } from '../roles.js';
 
 const BuiltInField = z.object({
   name: z.string(),
@@ -19,6 +21,7 @@ export const accountFieldRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/account-fields',
       tag: 'accounts',
+      access: { roles: EVERYONE, scope: 'read' },
       summary:
         'The account fields playbooks, templates and CSV files can use: the built-in ones and the declared custom ones.',
       response: z.object({ builtIn: z.array(BuiltInField), custom: z.array(AccountFieldDefinition) }),
@@ -38,14 +41,22 @@ export const accountFieldRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/account-fields',
       tag: 'accounts',
+      access: { roles: DESIGNERS, scope: 'accounts:write' },
       summary:
         'Declares a custom account field (or relabels one). Its name and type are permanent: another type for a declared name, or a built-in name, is a 409.',
       body: AccountFieldDeclaration,
       status: 201,
       response: AccountFieldDefinition,
       errors: [409],
-      async handler({ body }) {
-        return declareField(db, body);
+      async handler({ body, principal }) {
+        const field = await declareField(db, body);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'account_field.declared',
+          target: { kind: 'account_field', id: body.name },
+          detail: { ...body },
+        });
+        return field;
       },
     }),
   ];

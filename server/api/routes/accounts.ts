@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { ImportKind, ImportReport } from '../../../engine/accounts/import-report.js';
-import { Account, AccountInput, AccountPatch } from '../../../engine/accounts/schema.js';
+import { AccountListItem } from '../../../engine/accounts/list-item.js';
+import { Account, AccountInput, AccountPatch, IsoDate } from '../../../engine/accounts/schema.js';
+import { HealthRiskLevel } from '../../../engine/health/scorecard.js';
 import { Segment } from '../../../engine/playbook/account-fields.js';
 import { MAX_IMPORT_BYTES, tooLarge } from '../../accounts/csv-read.js';
 import { importCsv } from '../../accounts/import.js';
@@ -17,7 +19,10 @@ import { handOffFieldChanges, notifyFieldsChanged } from '../../accounts/entity-
 import type { AccountFieldChanges } from '../../../engine/activity-contracts.js';
 import type { AppContext } from '../../context.js';
 import { HttpError } from '../http-error.js';
+import { DomainError } from '../../errors.js';
 import { route } from '../route.js';
+import { accountOwnersByExternalId, ownAccount, visibleOwners } from '../../auth/ownership.js';
+import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
 
 export const AccountRef = z.object({
   id: z.uuid({
@@ -29,6 +34,15 @@ const ListQuery = z.object({
   segment: Segment.optional(),
   owner: z.string().trim().min(1).max(254).optional().meta({ description: 'The owner CSM’s email (any case).' }),
   q: z.string().trim().min(1).max(200).optional().meta({ description: 'Part of the name or external id (any case).' }),
+  riskLevel: z
+    .enum([...HealthRiskLevel.options, 'unscored'])
+    .optional()
+    .meta({ description: 'The level of the account’s newest health score; `unscored`: never scored.' }),
+  healthMin: z.coerce.number().int().min(0).max(100).optional().meta({ description: 'Newest health score ≥ this.' }),
+  healthMax: z.coerce.number().int().min(0).max(100).optional().meta({ description: 'Newest health score ≤ this.' }),
+  lifecycleStage: z.string().trim().min(1).max(100).optional().meta({ description: 'Any case.' }),
+  renewalFrom: IsoDate.optional().meta({ description: 'Renewal date on or after this day.' }),
+  renewalTo: IsoDate.optional().meta({ description: 'Renewal date on or before this day.' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(1000).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
 });
@@ -62,24 +76,26 @@ export const accountRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts',
       tag: 'accounts',
+      access: { roles: EVERYONE, scope: 'read', owner: { what: 'the listed accounts', narrowed: true } },
       summary:
-        'Accounts by name, a page at a time, filtered by segment, owner CSM or a search on name and external id.',
+        'Accounts by name with their newest health score, a page at a time, filtered by segment, owner CSM, risk level, lifecycle stage, renewal window or a search on name and external id.',
       query: ListQuery,
       response: z.object({
-        items: z.array(Account),
+        items: z.array(AccountListItem),
         nextCursor: z
           .string()
           .nullable()
           .meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
       }),
-      async handler({ query }) {
-        return listAccounts(db, query);
+      async handler({ query, principal }) {
+        return listAccounts(db, { ...query, visible: visibleOwners(principal) });
       },
     }),
     route({
       method: 'post',
       path: '/api/accounts',
       tag: 'accounts',
+      access: { roles: DESIGNERS, scope: 'accounts:write' },
       summary: 'Creates an account. Its external id (the customer’s own id) must be new: 409 otherwise.',
       body: AccountInput,
       status: 201,
@@ -93,8 +109,9 @@ export const accountRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/accounts/import',
       tag: 'accounts',
+      access: { roles: DESIGNERS, scope: 'accounts:write' },
       summary:
-        'Imports a CSV file of accounts (by external id) or contacts (by account external id and email): creates, updates, or leaves alone each row, and reports the rows it rejected with their row number and column. Idempotent.',
+        'Imports a CSV file of accounts (by external id) or contacts (by account external id and email): creates, updates, or leaves alone each row, and reports the rows it rejected with their row number and column. Idempotent. `dryRun=true` reports the same without writing anything.',
       rawBody: {
         contentType: 'text/csv',
         description:
@@ -104,7 +121,12 @@ export const accountRoutes = (ctx: AppContext) => {
           'account_external_id, email, name, role, locale, primary, unsubscribed. An unknown column rejects the whole file. ' +
           'An empty cell means "no value"; columns the file does not have are left as they are.',
       },
-      query: z.object({ kind: ImportKind.default('accounts') }),
+      query: z.object({
+        kind: ImportKind.default('accounts'),
+        dryRun: z.stringbool().default(false).meta({
+          description: 'true: check and report every row exactly as the import would, then write nothing.',
+        }),
+      }),
       response: ImportReport,
       errors: [413, 415],
       async handler({ query, req, res }) {
@@ -118,7 +140,9 @@ export const accountRoutes = (ctx: AppContext) => {
         try {
           if (Number(req.headers['content-length']) > MAX_IMPORT_BYTES) throw tooLarge(MAX_IMPORT_BYTES);
           const changed: AccountFieldChanges[][] = [];
-          const report = await importCsv(db, req, query.kind, MAX_IMPORT_BYTES, (batch) => changed.push(batch));
+          const report = await importCsv(db, req, query.kind, MAX_IMPORT_BYTES, (batch) => changed.push(batch), {
+            dryRun: query.dryRun,
+          });
           await handOff(changed, report.updated, req.log);
           return report;
         } catch (error) {
@@ -137,6 +161,14 @@ export const accountRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts/by-external-id/:externalId',
       tag: 'accounts',
+      access: {
+        roles: EVERYONE,
+        scope: 'read',
+        owner: {
+          what: 'the account',
+          of: async ({ params }) => [await accountOwnersByExternalId(db, params.externalId)],
+        },
+      },
       summary: 'One account by the customer’s own id.',
       params: z.object({ externalId: z.string().min(1).max(200) }),
       response: Account,
@@ -149,6 +181,7 @@ export const accountRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts/:id',
       tag: 'accounts',
+      access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary: 'One account.',
       params: AccountRef,
       response: Account,
@@ -161,6 +194,7 @@ export const accountRoutes = (ctx: AppContext) => {
       method: 'patch',
       path: '/api/accounts/:id',
       tag: 'accounts',
+      access: { roles: ACCOUNT_TEAM, scope: 'accounts:write', owner: ownAccount(db) },
       summary:
         'Changes some of an account’s properties; custom fields merge (null clears one). Answers the account and what really changed.',
       params: AccountRef,
@@ -172,7 +206,12 @@ export const accountRoutes = (ctx: AppContext) => {
         }),
       }),
       errors: [404, 409],
-      async handler({ params, body }) {
+      async handler({ params, body, principal }) {
+        // Reassigning an account is a manager's (or ops') call, not the CSM's who holds it.
+        const reassigns = body.ownerCsmEmail !== undefined || body.csmManagerEmail !== undefined;
+        if (reassigns && principal?.kind === 'user' && principal.role === 'csm') {
+          throw new DomainError('forbidden', 'forbidden', 'A CSM cannot reassign an account; their manager can');
+        }
         const before = await findAccount(db, params.id);
         const result = await patchAccount(db, params.id, body);
         if (result.changed.length > 0) {

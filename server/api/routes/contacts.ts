@@ -3,6 +3,8 @@ import { Contact, ContactInput, ContactPatch } from '../../../engine/accounts/sc
 import { createContact, deleteContact, listContacts, patchContact } from '../../accounts/contacts.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { ownAccount } from '../../auth/ownership.js';
+import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
 
 const ContactRef = AccountRef.extend({ contactId: z.uuid({ error: 'must be a contact id (a UUID)' }) });
@@ -14,6 +16,7 @@ export const contactRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts/:id/contacts',
       tag: 'accounts',
+      access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary: 'The account’s contacts, oldest first; exactly one is primary while there are any.',
       params: AccountRef,
       response: z.object({ items: z.array(Contact) }),
@@ -26,6 +29,7 @@ export const contactRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/accounts/:id/contacts',
       tag: 'accounts',
+      access: { roles: ACCOUNT_TEAM, scope: 'accounts:write', owner: ownAccount(db) },
       summary:
         'Adds a contact. The first contact is primary; `primary: true` moves the flag to this one. An email may appear once per account (any case).',
       params: AccountRef,
@@ -41,6 +45,7 @@ export const contactRoutes = (ctx: AppContext) => {
       method: 'patch',
       path: '/api/accounts/:id/contacts/:contactId',
       tag: 'accounts',
+      access: { roles: ACCOUNT_TEAM, scope: 'accounts:write', owner: ownAccount(db) },
       summary:
         'Changes a contact. `primary: true` moves the flag here; the primary contact cannot give it up (409) — make another one primary.',
       params: ContactRef,
@@ -55,6 +60,7 @@ export const contactRoutes = (ctx: AppContext) => {
       method: 'delete',
       path: '/api/accounts/:id/contacts/:contactId',
       tag: 'accounts',
+      access: { roles: ACCOUNT_TEAM, scope: 'accounts:write', owner: ownAccount(db) },
       summary: 'Deletes a contact; when it was primary, the oldest remaining contact becomes primary.',
       params: ContactRef,
       response: z.object({ id: z.string(), deleted: z.literal(true), primaryContactId: z.string().nullable() }),

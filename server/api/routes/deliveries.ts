@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { deliveriesOfRun } from '../../effects/deliveries.js';
 import type { AppContext } from '../../context.js';
 import { notFound } from '../../errors.js';
+import { parseRunId } from '../../playbooks/run-id.js';
 import { route } from '../route.js';
+import { runOwners } from '../../auth/ownership.js';
+import { EVERYONE } from '../roles.js';
 
 const EffectDelivery = z
   .object({
@@ -25,12 +28,18 @@ export const deliveryRoutes = (ctx: AppContext) => [
     method: 'get',
     path: '/api/runs/:id/deliveries',
     tag: 'runs',
+    access: {
+      roles: EVERYONE,
+      scope: 'read',
+      owner: { what: "the run's account", of: async ({ params }) => [await runOwners(ctx.database.db, params.id)] },
+    },
     summary:
       "Every delivery attempt of the run's webhooks, notifications and field updates, with what each answered — why a step was retried or failed.",
     params: z.object({ id: z.string().min(1).max(400) }),
     response: z.object({ items: z.array(EffectDelivery) }),
     errors: [404],
     async handler({ params }) {
+      if (!parseRunId(params.id)) throw notFound(`Run ${params.id}`);
       const items = await deliveriesOfRun(ctx.database.db, params.id);
       if (items.length === 0) {
         // Nothing delivered yet, or no such run: only Temporal can tell which.

@@ -9,6 +9,9 @@ import { recordEvents, UnknownAccountsError } from '../../events/store.js';
 import { loadLinkSecret } from '../../email/link-secret.js';
 import { route } from '../route.js';
 
+// The recipient of an email opens these; the signed token in the link is the credential.
+const LINK_PAGE = { public: 'opened from an email by its recipient: the signed token in the link is the credential' };
+
 // The links inside playbook emails, used by recipients (not by API clients): the one-click unsubscribe page and
 // its RFC 8058 POST, tracked clicks, and the optional open pixel. They answer pages and redirects, not JSON.
 
@@ -91,6 +94,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       method: 'get',
       path: '/u/:token',
       tag: 'email',
+      access: LINK_PAGE,
       summary: 'The unsubscribe page of an email (an HTML page with a confirm button); 400 page for a damaged link.',
       params: Token,
       response: z.string().meta({ description: 'An HTML page.' }),
@@ -102,6 +106,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       method: 'post',
       path: '/u/:token',
       tag: 'email',
+      access: LINK_PAGE,
       summary: 'Unsubscribes the contact: the page’s button, and mail clients’ one-click POST (RFC 8058).',
       params: Token,
       response: z.string().meta({ description: 'An HTML page.' }),
@@ -113,6 +118,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       method: 'get',
       path: '/r/:token',
       tag: 'email',
+      access: LINK_PAGE,
       summary: 'A tracked link of an email: records email.clicked for the account and redirects (302) to the URL.',
       params: Token,
       status: 302,
@@ -128,6 +134,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       method: 'get',
       path: '/o/:token',
       tag: 'email',
+      access: LINK_PAGE,
       summary: 'The open-tracking pixel (only in emails when MAIL_OPEN_TRACKING is on): records email.opened.',
       params: Token,
       response: z.string().meta({ description: 'A 1×1 transparent GIF.' }),

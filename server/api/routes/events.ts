@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { StoredAccountEvent } from '../../../engine/events/stored.js';
 import type { Issue } from '../../../engine/errors.js';
 import { AccountEventsRequest, parseAccountEvents, WELL_KNOWN_EVENTS } from '../../../engine/events/schema.js';
-import { authorizeRequest } from '../../auth/tokens.js';
 import type { AppContext } from '../../context.js';
 import { listAccountEvents, recordEvents, resolveEventAccounts, UnknownAccountsError } from '../../events/store.js';
 import { findAccount } from '../../accounts/store.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
+import { ownAccount } from '../../auth/ownership.js';
+import { DESIGNERS, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
 
 // The body is checked here, event by event, rather than by the route's schema: a bad event in a batch is a 422
@@ -31,19 +33,6 @@ const EventResult = z.object({
   accountId: z.string(),
 });
 
-export const StoredAccountEvent = z
-  .object({
-    id: z.number(),
-    accountId: z.string(),
-    seq: z.number(),
-    name: z.string(),
-    occurredAt: z.string(),
-    receivedAt: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    idempotencyKey: z.string().nullable(),
-  })
-  .meta({ id: 'AccountEvent' });
-
 const invalid = (issues: Issue[], batch: boolean) => {
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
@@ -62,6 +51,7 @@ export const eventRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/events',
       tag: 'events',
+      access: { roles: DESIGNERS, scope: 'events:write' },
       summary:
         'Records account events (one, or a batch of up to 1000) with an API token of scope events. All or nothing: any invalid event or unknown account is a 422 listing each by index, and nothing is stored. An idempotency key already stored for the account is reported duplicate, not stored again.',
       body: EventsBody,
@@ -72,8 +62,7 @@ export const eventRoutes = (ctx: AppContext) => {
         results: z.array(EventResult),
       }),
       errors: [401, 403, 422, 503],
-      async handler({ body, req, res }) {
-        await authorizeRequest(db, req, res, 'events');
+      async handler({ body, req }) {
         const parsed = parseAccountEvents(body);
         if (!parsed.ok) throw invalid(parsed.issues, parsed.batch);
         const events = parsed.events;
@@ -138,6 +127,7 @@ export const eventRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts/:id/events',
       tag: 'events',
+      access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary: 'An account’s events, newest first.',
       params: AccountRef,
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),

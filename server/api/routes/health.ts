@@ -7,14 +7,17 @@ import { route } from '../route.js';
 
 const ComponentHealth = z.object({
   state: z.enum(['up', 'down']),
-  detail: z.string().meta({ description: 'What was checked, or why it failed.' }),
+  detail: z
+    .string()
+    .optional()
+    .meta({ description: 'What was checked, or why it failed; only for a signed-in caller or a token.' }),
   latencyMs: z.number(),
 });
 
 export const HealthReport = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    version: z.string(),
+    version: z.string().optional().meta({ description: 'Only for a signed-in caller or a token.' }),
     components: z.object({
       temporal: ComponentHealth,
       database: ComponentHealth,
@@ -55,7 +58,8 @@ export async function healthReport(ctx: AppContext): Promise<HealthReport> {
     }),
     check(async () => {
       await ctx.database.ping();
-      return `${ctx.database.kind} at ${ctx.database.location}`;
+      // Never the location: a file path, even to a signed-in caller, says more about the host than it needs to.
+      return ctx.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL';
     }),
     check(async () => {
       await ctx.mail.transport.verify();
@@ -83,11 +87,21 @@ export const healthRoutes = (ctx: AppContext) => [
     method: 'get',
     path: '/api/health',
     tag: 'system',
+    access: { public: 'load balancers and uptime checks call it; it names no file, host or address' },
     summary: 'Each component Stayflow needs and its state; 503 when one is down.',
     response: HealthReport,
     errors: [503],
-    async handler({ res }) {
-      const report = await healthReport(ctx);
+    async handler({ res, principal }) {
+      const full = await healthReport(ctx);
+      // Anyone may ask whether Stayflow is up; what it runs on and why a part failed is for those signed in.
+      const report: HealthReport = principal
+        ? full
+        : {
+            status: full.status,
+            components: Object.fromEntries(
+              Object.entries(full.components).map(([name, c]) => [name, { state: c.state, latencyMs: c.latencyMs }]),
+            ) as HealthReport['components'],
+          };
       res.status(report.status === 'ok' ? 200 : 503).json(report);
       return report;
     },

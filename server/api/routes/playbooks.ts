@@ -9,18 +9,25 @@ import {
   compiledVersion,
   createPlaybook,
   findPlaybook,
+  findVersion,
   InvalidPlaybookError,
   listPlaybooks,
   listVersions,
   publishDraft,
   setArchived,
   updateDraft,
+  VERSION_NOTE_MAX,
 } from '../../playbooks/store.js';
 import { enroll, impactOf } from '../../playbooks/runs.js';
 import { compileContext } from '../../playbooks/compile-context.js';
 import { accountSnapshot, findAccountByExternalId } from '../../accounts/store.js';
 import type { Db } from '../../db/database.js';
+import { recordAudit } from '../../audit/log.js';
+import type { OutboundPolicy } from '../../effects/outbound-guard.js';
+import { outboundIssues } from '../../playbooks/outbound-check.js';
 import { route } from '../route.js';
+import { accountOwners, accountOwnersByExternalId } from '../../auth/ownership.js';
+import { DESIGNERS, ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
 // The body carries the definition as drawn; it is checked by the compiler (every issue, per node), not rejected
 // by the body schema, so a half-finished draft can still be saved.
@@ -43,14 +50,26 @@ const Playbook = z
       .meta({ description: 'Set while archived: the playbook enrolls no one; running runs finish on their version.' }),
   })
   .meta({ id: 'Playbook' });
+const PublishedVersion = z
+  .object({
+    version: z.number(),
+    checksum: z.string(),
+    publishedAt: z.string(),
+    publishedBy: z
+      .string()
+      .nullable()
+      .meta({ description: "Who published it: a person's email or `token '<name>'`; null for shipped seeds." }),
+    note: z.string().nullable().meta({ description: 'Why it was published, as the publisher wrote it.' }),
+  })
+  .meta({ id: 'PublishedVersion' });
 const PlaybookWithIssues = z.object({
   playbook: Playbook,
   issues: z.array(Issue).meta({ description: 'Problems of the draft; empty when it can be published.' }),
 });
 
-const issuesOf = async (db: Db, definition: unknown) => {
+const issuesOf = async (db: Db, definition: unknown, outbound: OutboundPolicy | undefined) => {
   const result = compilePlaybook(definition, await compileContext(db));
-  return result.ok ? [] : result.issues;
+  return result.ok ? outboundIssues(result.playbook, outbound) : result.issues;
 };
 
 export const playbookRoutes = (ctx: AppContext) => {
@@ -60,6 +79,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/playbooks',
       tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'Every playbook with its current published version, archived ones included (see archivedAt).',
       response: z.object({ items: z.array(Playbook.omit({ draft: true })) }),
       async handler() {
@@ -72,6 +92,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks',
       tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary: 'Creates a playbook from a definition (saved as its draft, with the problems found).',
       body: DefinitionBody,
       status: 201,
@@ -79,13 +100,14 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [409],
       async handler({ body }) {
         const playbook = await createPlaybook(db, body.definition);
-        return { playbook, issues: await issuesOf(db, body.definition) };
+        return { playbook, issues: await issuesOf(db, body.definition, ctx.outbound) };
       },
     }),
     route({
       method: 'post',
       path: '/api/playbooks/validate',
       tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'Checks a definition without saving it: 200 when it compiles, 422 with every problem and its step.',
       body: DefinitionBody,
       response: z.object({ ok: z.literal(true), checksum: z.string(), steps: z.number() }),
@@ -93,6 +115,8 @@ export const playbookRoutes = (ctx: AppContext) => {
       async handler({ body }) {
         const result = compilePlaybook(body.definition, await compileContext(db));
         if (!result.ok) throw new InvalidPlaybookError(result.issues);
+        const refused = outboundIssues(result.playbook, ctx.outbound);
+        if (refused.length > 0) throw new InvalidPlaybookError(refused);
         return {
           ok: true as const,
           checksum: result.playbook.checksum,
@@ -104,19 +128,21 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/playbooks/:id',
       tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'One playbook (by id or key) with its draft and the draft’s problems.',
       params: PlaybookRef,
       response: PlaybookWithIssues,
       errors: [404],
       async handler({ params }) {
         const playbook = await findPlaybook(db, params.id);
-        return { playbook, issues: await issuesOf(db, playbook.draft) };
+        return { playbook, issues: await issuesOf(db, playbook.draft, ctx.outbound) };
       },
     }),
     route({
       method: 'put',
       path: '/api/playbooks/:id',
       tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary: 'Saves the draft. Published versions and running enrollments do not change.',
       params: PlaybookRef,
       body: DefinitionBody,
@@ -124,16 +150,22 @@ export const playbookRoutes = (ctx: AppContext) => {
       errors: [404],
       async handler({ params, body }) {
         const playbook = await updateDraft(db, params.id, body.definition);
-        return { playbook, issues: await issuesOf(db, body.definition) };
+        return { playbook, issues: await issuesOf(db, body.definition, ctx.outbound) };
       },
     }),
     route({
       method: 'post',
       path: '/api/playbooks/:id/publish',
       tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'playbooks:publish' },
       summary:
         'Compiles the draft into the next immutable version. Runs already going keep their version. A draft that compiles to the current version answers with it (unchanged: true) instead of a new version.',
       params: PlaybookRef,
+      body: z.object({
+        note: z.string().trim().max(VERSION_NOTE_MAX).optional().meta({
+          description: 'Why this version: kept with it and listed with the versions. Not kept when unchanged.',
+        }),
+      }),
       status: 201,
       response: z.object({
         version: z.number(),
@@ -143,19 +175,27 @@ export const playbookRoutes = (ctx: AppContext) => {
           .meta({ description: 'True when the draft is the current version: nothing was published.' }),
       }),
       errors: [404, 422],
-      async handler({ params }) {
-        return publishDraft(db, params.id);
+      async handler({ params, body, principal }) {
+        const published = await publishDraft(db, params.id, ctx.outbound, { note: body.note, principal });
+        if (!published.unchanged) {
+          await recordAudit(db, {
+            actor: principal!,
+            action: 'playbook.published',
+            target: { kind: 'playbook', id: params.id },
+            detail: { version: published.version, checksum: published.checksum },
+          });
+        }
+        return published;
       },
     }),
     route({
       method: 'get',
       path: '/api/playbooks/:id/versions',
       tag: 'playbooks',
-      summary: 'Published versions, newest first.',
+      access: { roles: EVERYONE, scope: 'read' },
+      summary: 'Published versions, newest first, with who published each and their note.',
       params: PlaybookRef,
-      response: z.object({
-        items: z.array(z.object({ version: z.number(), checksum: z.string(), publishedAt: z.string() })),
-      }),
+      response: z.object({ items: z.array(PublishedVersion) }),
       errors: [404],
       async handler({ params }) {
         const playbook = await findPlaybook(db, params.id);
@@ -164,8 +204,24 @@ export const playbookRoutes = (ctx: AppContext) => {
     }),
     route({
       method: 'get',
+      path: '/api/playbooks/:id/versions/:version',
+      tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
+      summary: 'One published version with its definition as drawn, e.g. to compare the draft with it.',
+      params: PlaybookRef.extend({ version: z.coerce.number().int().min(1) }),
+      response: PublishedVersion.extend({
+        definition: z.unknown().meta({ override: { $ref: '#/components/schemas/PlaybookDefinition' } }),
+      }),
+      errors: [404],
+      async handler({ params }) {
+        return findVersion(db, await findPlaybook(db, params.id), params.version);
+      },
+    }),
+    route({
+      method: 'get',
       path: '/api/playbooks/:id/impact',
       tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
       summary:
         'How many in-flight runs of the current version stand at each step — what a new version would leave on the old one.',
       params: PlaybookRef,
@@ -185,6 +241,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks/:id/simulate',
       tag: 'playbooks',
+      access: { roles: EVERYONE, scope: 'read' },
       summary:
         'Time-travel preview of the draft for an account profile and scripted events: the timeline with why each step falls when it does.',
       params: PlaybookRef,
@@ -211,6 +268,21 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks/:id/enrollments',
       tag: 'runs',
+      access: {
+        roles: ACCOUNT_TEAM,
+        scope: 'runs:write',
+        // An account described inline is nobody's: only roles not bound by ownership enroll one.
+        owner: {
+          what: 'the account',
+          of: async ({ body }) => [
+            body.account
+              ? { csms: [], manager: null }
+              : body.accountId
+                ? await accountOwners(db, body.accountId)
+                : await accountOwnersByExternalId(db, body.externalId!),
+          ],
+        },
+      },
       summary:
         'Enrolls an account by hand in the current version — a stored account (accountId or externalId) or one described inline; the enrollment policy decides whether a second run may start.',
       params: PlaybookRef,
@@ -231,13 +303,19 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks/:id/archive',
       tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary:
         'Archives a playbook: it enrolls no one from now on (manual enrollments answer 409, triggers skip it); runs already going finish on their version.',
       params: PlaybookRef,
       response: Playbook.omit({ draft: true }),
       errors: [404],
-      async handler({ params }) {
+      async handler({ params, principal }) {
         const { draft: _draft, ...rest } = await setArchived(db, params.id, true);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'playbook.archived',
+          target: { kind: 'playbook', id: rest.key },
+        });
         return rest;
       },
     }),
@@ -245,12 +323,18 @@ export const playbookRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/playbooks/:id/unarchive',
       tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary: 'Brings an archived playbook back: its current version enrolls accounts again.',
       params: PlaybookRef,
       response: Playbook.omit({ draft: true }),
       errors: [404],
-      async handler({ params }) {
+      async handler({ params, principal }) {
         const { draft: _draft, ...rest } = await setArchived(db, params.id, false);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'playbook.unarchived',
+          target: { kind: 'playbook', id: rest.key },
+        });
         return rest;
       },
     }),

@@ -1,37 +1,19 @@
 import { z } from 'zod';
-import { HealthRiskLevel, Scorecard, SignalClass } from '../../../engine/health/scorecard.js';
+import { HealthRecord } from '../../../engine/health/record.js';
+import { HealthRiskLevel, Scorecard } from '../../../engine/health/scorecard.js';
 import { startScorecardRescore } from '../../accounts/entity-signals.js';
 import { findAccount } from '../../accounts/store.js';
 import type { AppContext } from '../../context.js';
 import { accountHealth, currentScorecard, saveScorecard, scoreAndRecord } from '../../health/service.js';
+import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { ownAccount } from '../../auth/ownership.js';
+import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
 
 const StoredScorecard = z
   .object({ version: z.number(), definition: Scorecard, createdAt: z.string() })
   .meta({ id: 'StoredScorecard' });
-
-const SignalOutcome = z.object({
-  signalId: z.string(),
-  label: z.string(),
-  class: SignalClass,
-  points: z.number(),
-  value: z.number().nullable(),
-  why: z.string().meta({ description: 'e.g. "1 session in the last 7 days (< 2 is a risk)".' }),
-});
-
-const HealthRecord = z
-  .object({
-    accountId: z.string(),
-    scorecardVersion: z.number(),
-    riskScore: z.number(),
-    riskLevel: HealthRiskLevel,
-    healthScore: z.number().meta({ description: '100 − riskScore.' }),
-    fired: z.array(SignalOutcome).meta({ description: 'The signals that add risk, each with why.' }),
-    quiet: z.array(SignalOutcome),
-    computedAt: z.string().meta({ description: 'The instant the score describes.' }),
-  })
-  .meta({ id: 'AccountHealth' });
 
 export const scorecardRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
@@ -40,6 +22,7 @@ export const scorecardRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/scorecard',
       tag: 'health',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'The current health scorecard: its version and the risk signals with their weights and thresholds.',
       response: StoredScorecard,
       errors: [404],
@@ -51,6 +34,7 @@ export const scorecardRoutes = (ctx: AppContext) => {
       method: 'put',
       path: '/api/scorecard',
       tag: 'health',
+      access: { roles: DESIGNERS, scope: 'settings:write' },
       summary:
         'Saves a scorecard as the next version. Recorded scores keep the version they used; a workflow then re-scores every account under the new one, and risk-level triggers fire where a level changed.',
       body: Scorecard,
@@ -61,8 +45,14 @@ export const scorecardRoutes = (ctx: AppContext) => {
             'The Temporal workflow re-scoring every account under this version; null when it could not be started (the daily sweep then re-scores them).',
         }),
       }),
-      async handler({ body, req }) {
+      async handler({ body, req, principal }) {
         const saved = await saveScorecard(db, body);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'scorecard.saved',
+          target: { kind: 'scorecard', id: String(saved.version) },
+          detail: { version: saved.version, definition: body },
+        });
         let rescoreWorkflowId: string | null = null;
         try {
           rescoreWorkflowId = await startScorecardRescore(
@@ -80,6 +70,7 @@ export const scorecardRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/accounts/:id/health',
       tag: 'health',
+      access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary:
         'An account’s health (by id or externalId): the newest score with why each signal fired, and its history.',
       params: AccountRef,
@@ -99,6 +90,7 @@ export const scorecardRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/accounts/:id/health',
       tag: 'health',
+      access: { roles: ACCOUNT_TEAM, scope: 'accounts:write', owner: ownAccount(db) },
       summary:
         'Scores the account now with the current scorecard and records it (also done by the engine after events and by the sweep).',
       params: AccountRef,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { DESIGNERS } from '../roles.js';
 
 const StackCheckBody = z.object({
   to: z.email({ message: 'must be an email address' }).default('stack-check@stayflow.local'),
@@ -11,6 +12,7 @@ export const systemRoutes = (ctx: AppContext) => [
     method: 'post',
     path: '/api/system/stack-check',
     tag: 'system',
+    access: { roles: DESIGNERS, scope: 'settings:write' },
     summary: 'Runs a tiny workflow (a durable timer, then an email over SMTP) to prove the whole stack works.',
     body: StackCheckBody,
     status: 202,

@@ -1,35 +1,10 @@
 import { z } from 'zod';
+import { CsmTask } from '../../../engine/tasks/task.js';
 import type { AppContext } from '../../context.js';
 import { findTask, listTasks, setTaskStatus } from '../../tasks/store.js';
 import { route } from '../route.js';
-
-export const CsmTask = z
-  .object({
-    id: z.uuid(),
-    status: z.enum(['open', 'done', 'dismissed']),
-    overdue: z.boolean().meta({ description: 'Open and past its due time.' }),
-    kind: z.enum(['call', 'meeting', 'review', 'other']),
-    title: z.string(),
-    instructions: z.string(),
-    dueAt: z.iso.datetime(),
-    assignee: z.object({
-      role: z.enum(['ownerCsm', 'csmManager']),
-      email: z.string().nullable(),
-      note: z.string().nullable().meta({ description: 'Why the task is unassigned, when it is.' }),
-    }),
-    account: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
-    playbook: z.object({ key: z.string(), name: z.string(), version: z.number() }).nullable(),
-    run: z.object({
-      workflowId: z.string(),
-      runId: z.string(),
-      nodeId: z.string(),
-      url: z.string().meta({ description: 'The run that made the task, in this API.' }),
-    }),
-    completedAt: z.iso.datetime().nullable(),
-    note: z.string().nullable(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'CsmTask' });
+import { taskOwners, visibleOwners } from '../../auth/ownership.js';
+import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
 const TaskRef = z.object({ id: z.uuid({ error: 'must be a task id (a UUID)' }) });
 const Note = z.object({
@@ -38,11 +13,16 @@ const Note = z.object({
 
 export const taskRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
+  const ownTask = {
+    what: "the task's account or assignee",
+    of: async ({ params }: { params: { id: string } }) => [await taskOwners(db, params.id)],
+  };
   return [
     route({
       method: 'get',
       path: '/api/tasks',
       tag: 'tasks',
+      access: { roles: EVERYONE, scope: 'read', owner: { what: 'the listed tasks', narrowed: true } },
       summary:
         "A CSM's work inbox: tasks playbooks assigned, open ones first, each group by due time (the overdue lead).",
       query: z.object({
@@ -61,14 +41,15 @@ export const taskRoutes = (ctx: AppContext) => {
         limit: z.coerce.number().int().min(1).max(500).default(100),
       }),
       response: z.object({ items: z.array(CsmTask) }),
-      async handler({ query }) {
-        return { items: await listTasks(db, query) };
+      async handler({ query, principal }) {
+        return { items: await listTasks(db, { ...query, visible: visibleOwners(principal) }) };
       },
     }),
     route({
       method: 'get',
       path: '/api/tasks/:id',
       tag: 'tasks',
+      access: { roles: EVERYONE, scope: 'read', owner: ownTask },
       summary: 'One task, with the account, playbook version and run it came from.',
       params: TaskRef,
       response: CsmTask,
@@ -81,6 +62,7 @@ export const taskRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/tasks/:id/complete',
       tag: 'tasks',
+      access: { roles: ACCOUNT_TEAM, scope: 'tasks:write', owner: ownTask },
       summary: 'Marks an open task done, with an optional note (what came of the call).',
       params: TaskRef,
       body: Note,
@@ -94,6 +76,7 @@ export const taskRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/tasks/:id/dismiss',
       tag: 'tasks',
+      access: { roles: ACCOUNT_TEAM, scope: 'tasks:write', owner: ownTask },
       summary: 'Dismisses an open task that is not needed, with an optional note saying why.',
       params: TaskRef,
       body: Note,
@@ -107,6 +90,7 @@ export const taskRoutes = (ctx: AppContext) => {
       method: 'post',
       path: '/api/tasks/:id/reopen',
       tag: 'tasks',
+      access: { roles: ACCOUNT_TEAM, scope: 'tasks:write', owner: ownTask },
       summary: 'Opens a done or dismissed task again (its note is cleared).',
       params: TaskRef,
       response: CsmTask,

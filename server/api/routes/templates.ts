@@ -12,7 +12,10 @@ import {
   listTemplates,
   saveTemplate,
 } from '../../templates/store.js';
+import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { accountOwners } from '../../auth/ownership.js';
+import { DESIGNERS, EVERYONE } from '../roles.js';
 
 const TemplateRef = z.object({ key: TemplateKey });
 
@@ -54,6 +57,10 @@ const SampleValues = z
       .strictObject({ playbook: z.string(), day: z.number().int().min(0) })
       .partial()
       .optional(),
+    approval: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .meta({ description: 'Values an approval before the email decided, e.g. { "discount": 15 }.' }),
   })
   .meta({ description: 'Values laid over the account’s (or, without an account, over a sample customer’s).' });
 
@@ -94,6 +101,7 @@ export const templateRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/templates',
       tag: 'email',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'Every email template, with the variables it reads.',
       response: z.object({ items: z.array(TemplateRecord) }),
       async handler() {
@@ -104,6 +112,7 @@ export const templateRoutes = (ctx: AppContext) => {
       method: 'get',
       path: '/api/templates/:key',
       tag: 'email',
+      access: { roles: EVERYONE, scope: 'read' },
       summary: 'One email template.',
       params: TemplateRef,
       response: TemplateRecord,
@@ -116,20 +125,37 @@ export const templateRoutes = (ctx: AppContext) => {
       method: 'put',
       path: '/api/templates/:key',
       tag: 'email',
+      access: { roles: DESIGNERS, scope: 'templates:write' },
       summary:
         'Creates or replaces a template. 422 when a subject or body does not parse or uses a variable that does not exist, each problem naming the language and part (locales.es.body).',
       params: TemplateRef,
       body: EmailTemplateContent,
       response: TemplateRecord,
       errors: [422],
-      async handler({ params, body }) {
-        return (await saveTemplate(db, params.key, body)).template;
+      async handler({ params, body, principal }) {
+        const { template } = await saveTemplate(db, params.key, body);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'template.saved',
+          target: { kind: 'template', id: params.key },
+          detail: { template: body },
+        });
+        return template;
       },
     }),
     route({
       method: 'post',
       path: '/api/templates/render',
       tag: 'email',
+      access: {
+        roles: EVERYONE,
+        scope: 'read',
+        // Rendering for an account shows its data: that account must be the caller's.
+        owner: {
+          what: 'the account (accountId)',
+          of: async ({ body }) => (body.accountId ? [await accountOwners(db, body.accountId)] : []),
+        },
+      },
       summary:
         'Renders a saved or unsaved template for an account or sample values: the subject, HTML and plain text as sent, and why that language.',
       body: RenderRequest,

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { recordAudit } from '../../audit/log.js';
+import { TokenScope } from '../../auth/scopes.js';
+import { ApiToken, createToken, listTokens, revokeToken } from '../../auth/tokens.js';
+import type { AppContext } from '../../context.js';
+import { route } from '../route.js';
+import { ADMINS } from '../roles.js';
+
+const TokenRef = z.object({ id: z.uuid({ error: 'must be a token id (a UUID)' }) });
+
+const NewTokenBody = z
+  .strictObject({
+    name: z.string().trim().min(1, { error: 'must say what will use it' }).max(200),
+    scopes: z.array(TokenScope).min(1, { error: 'give at least one scope' }),
+    expiresAt: z.iso
+      .datetime({ offset: true, error: 'must be a date-time such as 2026-12-31T00:00:00Z' })
+      .optional()
+      .meta({ description: 'When the token stops working; without it, it works until revoked.' }),
+  })
+  .meta({ id: 'NewApiToken' });
+
+export const tokenRoutes = (ctx: AppContext) => {
+  const db = ctx.database.db;
+  const now = () => ctx.now?.() ?? new Date();
+  return [
+    route({
+      method: 'get',
+      path: '/api/tokens',
+      tag: 'people',
+      access: { roles: ADMINS, scope: 'admin' },
+      summary: 'API tokens with their scopes, expiry and last use (never their secrets).',
+      response: z.object({ items: z.array(ApiToken) }),
+      async handler() {
+        return { items: await listTokens(db) };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/tokens',
+      tag: 'people',
+      access: { roles: ADMINS, scope: 'admin' },
+      summary:
+        'Creates an API token. The answer holds its secret, shown this once (only a hash is kept): send it as Authorization: Bearer <secret>.',
+      body: NewTokenBody,
+      status: 201,
+      response: z.object({ token: ApiToken, secret: z.string() }),
+      errors: [422],
+      async handler({ body, principal }) {
+        const created = await createToken(
+          db,
+          {
+            name: body.name,
+            scopes: body.scopes,
+            expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+            createdBy: principal?.kind === 'user' ? principal.userId : null,
+          },
+          now(),
+        );
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'token.created',
+          target: { kind: 'token', id: created.token.id },
+          detail: { name: created.token.name, scopes: created.token.scopes, expiresAt: created.token.expiresAt },
+        });
+        return created;
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/tokens/:id',
+      tag: 'people',
+      access: { roles: ADMINS, scope: 'admin' },
+      summary: 'Revokes a token: it stops working at once. Revoking twice keeps the first time.',
+      params: TokenRef,
+      response: ApiToken,
+      errors: [404],
+      async handler({ params, principal }) {
+        const token = await revokeToken(db, params.id);
+        await recordAudit(db, {
+          actor: principal!,
+          action: 'token.revoked',
+          target: { kind: 'token', id: token.id },
+          detail: { name: token.name },
+        });
+        return token;
+      },
+    }),
+  ];
+};

@@ -1,3 +1,6 @@
+import { approvalChain, PERSON_NAMES } from '../approvals/chain.js';
+import { proposedEmail } from '../approvals/proposal.js';
+import { decidedValues, describeValues, parametersOf, type ApprovalValues } from '../approvals/values.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import type { CompiledNode } from '../playbook/ir.js';
 import type { SendWindow } from '../playbook/nodes.js';
@@ -10,7 +13,16 @@ import {
 } from '../time/calendar.js';
 import { ExitRequested, type RunExit } from './exit.js';
 import { splitBucket } from './split-bucket.js';
-import type { Driver, Effect, RunInput, RunResult, RunSettings, TimelineEntry, TimelineKind } from './types.js';
+import type {
+  ApprovalAnswer,
+  Driver,
+  Effect,
+  RunInput,
+  RunResult,
+  RunSettings,
+  TimelineEntry,
+  TimelineKind,
+} from './types.js';
 import { waitUntil } from './wait-until.js';
 
 const DAY_MS = 86_400_000;
@@ -54,6 +66,9 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     driver.onEntry?.(entry);
   };
   let lastEvent: Record<string, unknown> | undefined = resume?.lastEvent;
+  // What approvals decided so far, for {{ approval.* }} in the emails after them.
+  let approvalValues: ApprovalValues = { ...resume?.approval };
+  const proposalOf = (nodeId: string) => proposedEmail(playbook, nodeId);
   // Effects are stamped with the run's logical instant, so an email's "day N" is the plan's day, not a retry's.
   const perform = (effect: Effect) =>
     driver.perform(effect, {
@@ -93,6 +108,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         steps: steps + 1,
         fields: account.fields,
         lastEvent,
+        ...(Object.keys(approvalValues).length > 0 && { approval: approvalValues }),
         timeline: timeline.slice(-CARRIED_ENTRIES),
       };
       return { timeline, endedAt: iso(clock), endNodeId: nodeId, checkpoint };
@@ -106,6 +122,122 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       record(node, 'goal', `Goal reached: ${exit.goal}`, `${sinceEnrollment(clock - enrolledAt)} after enrollment`);
     record(node, 'exit', `Exited: ${exit.label}`, exit.reason);
     return { timeline, endedAt: iso(clock), endNodeId: node.id, exited: exit };
+  }
+
+  /**
+   * An approval: the first decider has the step's timeout; each escalation hands it to the next person with theirs;
+   * past the last, the timeout branch. The decision's values (edits over the defaults) are kept for the steps
+   * after it. The driver's effects keep the stored approval in step (requested, escalated, decided or withdrawn).
+   */
+  async function approve(node: CompiledNode & { type: 'approval' }): Promise<string> {
+    const { config } = node;
+    const parameters = [...parametersOf(config)];
+    const chain = approvalChain(config);
+    const due = (level: number) => addDuration(iso(clock), chain[level]!.timeout, account.timeZone, settings.calendar);
+    const ends = (level: number) => (level + 1 < chain.length ? 'escalates' : 'times out');
+    let until = due(0);
+    record(
+      node,
+      'approval',
+      `Approval requested: ${config.title}`,
+      chain.length > 1 ? `for ${PERSON_NAMES[chain[0]!.to]}; ${ends(0)} ${until.at}` : `times out ${until.at}`,
+    );
+    const request = {
+      nodeId: node.id,
+      label: node.label,
+      kind: config.kind,
+      title: config.title,
+      details: config.details,
+      parameters,
+    };
+    let answer: ApprovalAnswer;
+    try {
+      await perform({
+        kind: 'approval',
+        nodeId: node.id,
+        label: node.label,
+        approvalKind: config.kind,
+        title: config.title,
+        details: config.details,
+        parameters,
+        assignee: chain[0]!.to,
+        dueAt: until.at,
+        ...(proposalOf(node.id) && { proposal: proposalOf(node.id) }),
+      });
+      for (let level = 0; ; level++) {
+        answer = await driver.awaitApproval({
+          ...request,
+          assignee: chain[level]!.to,
+          level,
+          until: Date.parse(until.at),
+        });
+        if (answer.outcome !== 'timeout' || level + 1 >= chain.length) break;
+        const missed = until.at;
+        clock = Math.max(clock, Date.parse(missed));
+        until = due(level + 1);
+        const to = chain[level + 1]!.to;
+        record(
+          node,
+          'approval',
+          `Approval escalated to ${PERSON_NAMES[to]}: ${config.title}`,
+          `no decision by ${missed}; ${ends(level + 1)} ${until.at}`,
+        );
+        await perform({
+          kind: 'approvalEscalation',
+          nodeId: node.id,
+          label: node.label,
+          title: config.title,
+          assignee: to,
+          level: level + 1,
+          dueAt: until.at,
+        });
+      }
+    } catch (error) {
+      // The run leaves the step undecided (an exit, a cancellation): the stored approval leaves the inbox with
+      // the reason. Should that fail too, the first error is still what ends the run.
+      const exited = error instanceof ExitRequested;
+      if (exited) clock = Math.max(clock, error.at);
+      try {
+        await perform({
+          kind: 'approvalDecision',
+          nodeId: node.id,
+          label: node.label,
+          title: config.title,
+          outcome: 'withdrawn',
+          values: decidedValues(parameters, 'withdrawn', undefined),
+          reason: exited
+            ? `the run exited: ${error.exit.label}`
+            : `the run stopped: ${String((error as Error).message ?? error)}`,
+          decidedAt: iso(clock),
+        });
+      } catch {
+        // see above
+      }
+      throw error;
+    }
+    const { outcome } = answer;
+    clock = Math.max(clock, outcome === 'timeout' ? Date.parse(until.at) : answer.at);
+    const values = decidedValues(parameters, outcome, answer.values);
+    await perform({
+      kind: 'approvalDecision',
+      nodeId: node.id,
+      label: node.label,
+      title: config.title,
+      outcome,
+      values,
+      ...(answer.decidedBy !== undefined && { decidedBy: answer.decidedBy }),
+      ...(answer.reason !== undefined && { reason: answer.reason }),
+      decidedAt: iso(clock),
+    });
+    if (parameters.length > 0) approvalValues = { ...approvalValues, ...values };
+    const described = outcome === 'approved' ? describeValues(parameters, values) : '';
+    record(
+      node,
+      'approval',
+      `Approval ${outcome === 'timeout' ? 'timed out' : outcome}: ${config.title}${described ? ` (${described})` : ''}`,
+      answer.note ?? '',
+    );
+    return outcome;
   }
 
   /** Runs one step and answers the outcome (handle) it leaves by; undefined ends the run. */
@@ -188,6 +320,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
             label: node.label,
             template: node.config.template,
             recipients: node.config.recipients,
+            ...(Object.keys(approvalValues).length > 0 && { approval: { ...approvalValues } }),
           },
           'email',
           `Email "${node.label}" (${node.config.template}) to ${node.config.recipients}`,
@@ -209,21 +342,8 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         record(node, 'task', `Task for ${node.config.assignee}: ${node.config.title}`, `due ${due.at}`);
         return 'out';
       }
-      case 'approval': {
-        const until = addDuration(now(), node.config.timeout, account.timeZone, settings.calendar);
-        record(node, 'approval', `Approval requested: ${node.config.title}`, `times out ${until.at}`);
-        const { outcome, at } = await driver.awaitApproval({
-          nodeId: node.id,
-          label: node.label,
-          kind: node.config.kind,
-          title: node.config.title,
-          details: node.config.details,
-          until: Date.parse(until.at),
-        });
-        clock = Math.max(clock, outcome === 'timeout' ? Date.parse(until.at) : at);
-        record(node, 'approval', `Approval ${outcome === 'timeout' ? 'timed out' : outcome}: ${node.config.title}`);
-        return outcome;
-      }
+      case 'approval':
+        return approve(node);
       case 'branch': {
         const scope = { account: account.fields, event: lastEvent };
         const index = node.config.conditions.findIndex((c) => evaluateCondition(c.when, scope));

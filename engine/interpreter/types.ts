@@ -1,3 +1,6 @@
+import type { AccountPerson } from '../approvals/chain.js';
+import type { ProposedEmail } from '../approvals/proposal.js';
+import type { ApprovalValues } from '../approvals/values.js';
 import type { Condition } from '../playbook/conditions.js';
 import type { CompiledPlaybook } from '../playbook/ir.js';
 import type { NodeOfType, NodeType } from '../playbook/nodes.js';
@@ -39,6 +42,8 @@ export interface RunCheckpoint {
   steps: number;
   fields: Record<string, unknown>;
   lastEvent?: Record<string, unknown>;
+  /** The values approvals set so far ({{ approval.discount }} in later emails); absent when none did. */
+  approval?: ApprovalValues;
   /** The most recent entries only, so a years-long run does not carry an ever-growing input. */
   timeline: TimelineEntry[];
 }
@@ -57,7 +62,11 @@ interface EffectOf<K extends string> {
  * what the interpreter worked out (a task's due instant).
  */
 export type Effect =
-  | (EffectOf<'email'> & Pick<ConfigOf<'email'>, 'template' | 'recipients'>)
+  | (EffectOf<'email'> &
+      Pick<ConfigOf<'email'>, 'template' | 'recipients'> & {
+        /** The values approvals before it set, for {{ approval.* }}; absent when none did. */
+        approval?: ApprovalValues;
+      })
   | (EffectOf<'task'> &
       Pick<ConfigOf<'task'>, 'assignee' | 'title' | 'instructions'> & {
         taskKind: ConfigOf<'task'>['kind'];
@@ -66,7 +75,41 @@ export type Effect =
   | (EffectOf<'webhook'> & ConfigOf<'webhook'>)
   | (EffectOf<'notify'> & ConfigOf<'notify'>)
   | (EffectOf<'updateField'> & ConfigOf<'updateField'>)
-  | (EffectOf<'goal'> & ConfigOf<'goal'>);
+  | (EffectOf<'goal'> & ConfigOf<'goal'>)
+  | ApprovalRequestedEffect
+  | ApprovalEscalatedEffect
+  | ApprovalDecidedEffect;
+
+/** An approval step began: the stored record for the inbox (and a notification to whoever decides first). */
+export type ApprovalRequestedEffect = EffectOf<'approval'> &
+  Pick<ConfigOf<'approval'>, 'title' | 'details' | 'parameters'> & {
+    approvalKind: ConfigOf<'approval'>['kind'];
+    assignee: AccountPerson;
+    dueAt: string;
+    /** The email approving it leads to, rendered with the defaults as the proposal; absent when none. */
+    proposal?: ProposedEmail;
+  };
+
+/** Nobody decided in time: the approval moves to the next person in its chain, who has until `dueAt`. */
+export type ApprovalEscalatedEffect = EffectOf<'approvalEscalation'> & {
+  title: string;
+  assignee: AccountPerson;
+  /** 1 for the first escalation. */
+  level: number;
+  dueAt: string;
+};
+
+/** How the approval ended, as the run took it: recorded on the stored approval, whoever decided (or nobody). */
+export type ApprovalDecidedEffect = EffectOf<'approvalDecision'> & {
+  title: string;
+  /** `withdrawn`: the run exited or was cancelled while it waited. */
+  outcome: ApprovalOutcome | 'withdrawn';
+  /** The values the steps after it read: the edits over the defaults when approved, else the defaults. */
+  values: ApprovalValues;
+  decidedBy?: string;
+  reason?: string;
+  decidedAt: string;
+};
 
 /** When, in the run's plan, an effect happens: templates say "day 4", the outbox keeps the planned instant. */
 export interface EffectWhen {
@@ -87,12 +130,26 @@ export interface EffectOutcome {
 
 export type ApprovalOutcome = 'approved' | 'rejected' | 'timeout';
 
-export type ApprovalRequest = Pick<ConfigOf<'approval'>, 'kind' | 'title' | 'details'> & {
+export type ApprovalRequest = Pick<ConfigOf<'approval'>, 'kind' | 'title' | 'details' | 'parameters'> & {
   nodeId: string;
   label: string;
-  /** Epoch ms after which the approval times out. */
+  /** Who decides now, and at which turn of the chain (0: the first decider; 1: the first escalation…). */
+  assignee: AccountPerson;
+  level: number;
+  /** Epoch ms after which the approval escalates or, at the end of its chain, times out. */
   until: number;
 };
+
+/** A decision as the driver reports it; `values` are the edits (absent: none), checked against the parameters. */
+export interface ApprovalAnswer {
+  outcome: ApprovalOutcome;
+  at: number;
+  values?: ApprovalValues;
+  decidedBy?: string;
+  reason?: string;
+  /** Why the outcome is what it is, when that is not obvious (a scripted decision the preview refused). */
+  note?: string;
+}
 
 export interface EventRequest {
   nodeId: string;
@@ -149,7 +206,7 @@ export interface Driver {
     accountFields: Readonly<Record<string, unknown>>,
   ): Promise<{ data: Record<string, unknown>; at: number } | { skippedAt: number } | undefined>;
   /** The decision and when it was made; `timeout` when `until` passed first. */
-  awaitApproval(request: ApprovalRequest): Promise<{ outcome: ApprovalOutcome; at: number }>;
+  awaitApproval(request: ApprovalRequest): Promise<ApprovalAnswer>;
   /** Called as the run arrives at each step, before the step does anything. */
   onStep?(nodeId: string): void;
   /** Called as each timeline entry is made (queries, progress). */

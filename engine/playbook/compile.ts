@@ -129,6 +129,8 @@ export function compilePlaybook(input: unknown, context: CompileContext = {}): C
           index,
         })),
         enrollment: enrollment.success ? enrollment.data : undefined,
+        ...(graph.startNodeId !== undefined &&
+          graph.issues.length === 0 && { graph: { startNodeId: graph.startNodeId, connections: graph.connections } }),
       },
       accountFieldVocabulary(context.accountFields),
       context,

@@ -68,11 +68,70 @@ export const TaskConfig = z.strictObject({
   instructions: z.string().default(''),
   dueIn: Duration,
 });
+/** Who an approval or a task is for, named by the account's record (its owner CSM, or their manager). */
+export const AccountPerson = z.enum(['ownerCsm', 'csmManager']);
+
+// Parameter names are read by templates as {{ approval.<name> }}, so they are plain Liquid identifiers.
+const ParameterName = z
+  .string()
+  .regex(/^[a-z][A-Za-z0-9_]{0,39}$/, { error: 'must start with a lower-case letter, then letters, digits or _' })
+  .refine(notReserved, { error: 'is a reserved word' });
+const parameter = { name: ParameterName, label: Text.max(80).optional() };
+const Bound = z.number({ error: 'must be a number' }).finite();
+const Length = z.number().int({ error: 'must be a whole number' }).min(1).max(10_000);
+
+/**
+ * A value the person deciding may change before it goes out: a discount (percent), an amount (number), a subject
+ * (text, one line) or a paragraph. Bounds are checked when the decision is made; the default is what the
+ * proposal shows and what a timed-out approval leaves.
+ */
+export const ApprovalParameter = z
+  .discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        ...parameter,
+        type: z.literal('percent'),
+        default: Bound,
+        min: Bound.default(0),
+        max: Bound.default(100),
+      }),
+      z.strictObject({
+        ...parameter,
+        type: z.literal('number'),
+        default: Bound,
+        min: Bound.optional(),
+        max: Bound.optional(),
+      }),
+      z.strictObject({ ...parameter, type: z.literal('text'), default: z.string(), maxLength: Length.default(200) }),
+      z.strictObject({
+        ...parameter,
+        type: z.literal('paragraph'),
+        default: z.string(),
+        maxLength: Length.default(2000),
+      }),
+    ],
+    { error: 'must be a parameter of type percent, number, text or paragraph' },
+  )
+  .meta({ id: 'ApprovalParameter' });
+export type ApprovalParameter = z.infer<typeof ApprovalParameter>;
+
+/** After the previous decider's time runs out, the approval moves to `to`, who has `timeout` to decide. */
+export const ApprovalEscalation = z.strictObject({ to: AccountPerson, timeout: Duration });
+export type ApprovalEscalation = z.infer<typeof ApprovalEscalation>;
+
+// Everything beyond kind, title, details and timeout is optional with a default, so playbooks saved before
+// approvals had parameters and escalation still parse and mean what they meant: the owner CSM decides, and
+// `timeout` leads to the timeout branch.
 export const ApprovalConfig = z.strictObject({
   kind: z.enum(['offer', 'discount', 'message']),
   title: Text,
   details: z.string().default(''),
+  /** How long the first decider has before the approval escalates (or, without escalation, times out). */
   timeout: Duration,
+  parameters: z.array(ApprovalParameter).max(20, { error: 'may have at most 20 parameters' }).default([]),
+  decider: AccountPerson.default('ownerCsm'),
+  escalation: z.array(ApprovalEscalation).max(3, { error: 'may escalate at most 3 times' }).default([]),
 });
 export const BranchConfig = z.strictObject({
   conditions: z

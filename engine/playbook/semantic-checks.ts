@@ -1,10 +1,13 @@
+import { PERSON_NAMES } from '../approvals/chain.js';
+import { boundsOf } from '../approvals/values.js';
 import type { Issue } from '../errors.js';
 import { templateVariableProblem, templateVocabulary } from '../templates/schema.js';
 import { accountField, type AccountFieldSpec, type AccountFieldVocabulary } from './account-fields.js';
 import { fieldConditionsOf, type Condition, type ConditionValue, type FieldCondition } from './conditions.js';
 import { approximateDays, describeDuration, MAX_WAIT_DAYS, type Duration } from './durations.js';
+import type { Connection } from './graph.js';
 import type { CompileContext } from './ir.js';
-import { ELSE_HANDLE, type PlaybookNode } from './nodes.js';
+import { ELSE_HANDLE, type NodeOfType, type PlaybookNode } from './nodes.js';
 import type { EnrollmentPolicy, ExitCriterion } from './schema.js';
 import type { Trigger } from './triggers.js';
 
@@ -15,6 +18,8 @@ interface Checker {
   vocabulary: AccountFieldVocabulary;
   context: CompileContext;
   issues: Issue[];
+  /** The steps by id and how they connect; absent when the graph itself is broken (its issues say why). */
+  flow?: { nodes: ReadonlyMap<string, PlaybookNode>; startNodeId: string; connections: readonly Connection[] };
 }
 
 interface Owner {
@@ -171,6 +176,142 @@ function checkUniqueHandles(
   });
 }
 
+function checkApproval(checker: Checker, owner: Owner, at: string, config: NodeOfType<'approval'>['config']): void {
+  checkDuration(checker, owner, `${at}.timeout`, config.timeout, 'waits for a decision for');
+  const names = new Set<string>();
+  config.parameters.forEach((parameter, i) => {
+    const path = `${at}.parameters[${i}]`;
+    const what = `${owner.name} parameter '${parameter.name}'`;
+    if (names.has(parameter.name)) {
+      report(
+        checker,
+        owner,
+        `${path}.name`,
+        'duplicate_parameter',
+        `${owner.name} has two parameters named '${parameter.name}'`,
+      );
+    }
+    names.add(parameter.name);
+    if (parameter.type === 'text' || parameter.type === 'paragraph') {
+      if (parameter.default.length > parameter.maxLength) {
+        report(
+          checker,
+          owner,
+          `${path}.default`,
+          'default_out_of_bounds',
+          `${what} has a default of ${parameter.default.length} characters, more than its maximum of ${parameter.maxLength}`,
+        );
+      }
+      if (parameter.type === 'text' && /[\r\n]/.test(parameter.default)) {
+        report(
+          checker,
+          owner,
+          `${path}.default`,
+          'default_out_of_bounds',
+          `${what} is one line of text, but its default has line breaks`,
+        );
+      }
+      return;
+    }
+    const { min, max } = boundsOf(parameter);
+    const unit = parameter.type === 'percent' ? ' %' : '';
+    if (min !== undefined && max !== undefined && min > max) {
+      report(
+        checker,
+        owner,
+        `${path}.min`,
+        'invalid_bounds',
+        `${what} has a minimum (${min}${unit}) above its maximum (${max}${unit})`,
+      );
+    } else if ((min !== undefined && parameter.default < min) || (max !== undefined && parameter.default > max)) {
+      const range = [
+        min !== undefined ? `at least ${min}${unit}` : '',
+        max !== undefined ? `at most ${max}${unit}` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      report(
+        checker,
+        owner,
+        `${path}.default`,
+        'default_out_of_bounds',
+        `${what} has a default of ${parameter.default}${unit}, but it must be ${range}`,
+      );
+    }
+  });
+  let previous = config.decider;
+  config.escalation.forEach((step, i) => {
+    checkDuration(
+      checker,
+      owner,
+      `${at}.escalation[${i}].timeout`,
+      step.timeout,
+      'waits for an escalated decision for',
+    );
+    if (step.to === previous) {
+      report(
+        checker,
+        owner,
+        `${at}.escalation[${i}].to`,
+        'escalation_to_same_person',
+        `${owner.name} escalates to ${PERSON_NAMES[step.to]}, who is already deciding it`,
+      );
+    }
+    previous = step.to;
+  });
+}
+
+/**
+ * An email that reads {{ approval.<name> }} needs a value for it on every way the run can reach the email: each
+ * path from the start must pass an approval step with a parameter of that name (its decision, or its default
+ * on a rejection or timeout, is what the email shows).
+ */
+function checkApprovalValueRead(checker: Checker, email: PlaybookNode, path: string, name: string): void {
+  const flow = checker.flow;
+  if (!flow) return;
+  const declares = (node: PlaybookNode | undefined) =>
+    node?.type === 'approval' && node.config.parameters.some((p) => p.name === name);
+  const targets = new Map<string, string[]>();
+  for (const c of flow.connections) targets.set(c.source, [...(targets.get(c.source) ?? []), c.target]);
+  // Forward from the start, never past an approval that sets the value: reaching the email means a path lacks it.
+  const reached = new Set<string>([flow.startNodeId]);
+  const pending = [flow.startNodeId];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    if (id === email.id) break;
+    if (declares(flow.nodes.get(id))) continue;
+    for (const next of targets.get(id) ?? []) {
+      if (!reached.has(next)) {
+        reached.add(next);
+        pending.push(next);
+      }
+    }
+  }
+  if (!reached.has(email.id)) return;
+  // Which message: some approval before it has the parameter (a path goes around it), or none does.
+  const sources = new Map<string, string[]>();
+  for (const c of flow.connections) sources.set(c.target, [...(sources.get(c.target) ?? []), c.source]);
+  const before = new Set<string>();
+  const back = [email.id];
+  for (let id = back.pop(); id !== undefined; id = back.pop()) {
+    for (const source of sources.get(id) ?? []) {
+      if (!before.has(source)) {
+        before.add(source);
+        back.push(source);
+      }
+    }
+  }
+  const someBefore = [...before].some((id) => declares(flow.nodes.get(id)));
+  report(
+    checker,
+    { name: `'${email.label}'`, nodeId: email.id },
+    path,
+    'unknown_approval_parameter',
+    someBefore
+      ? `The '${email.label}' email uses {{approval.${name}}} but the run can reach it without passing an approval step with a parameter '${name}'`
+      : `The '${email.label}' email uses {{approval.${name}}} but no approval step before it has a parameter '${name}'`,
+  );
+}
+
 function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
   const owner: Owner = { name: `'${node.label}'`, nodeId: node.id };
   const at = `nodes[${index}].config`;
@@ -189,6 +330,7 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
         return;
       }
       const variables = templateVocabulary(checker.vocabulary);
+      const approvalValues = new Set<string>();
       for (const variable of templates[node.config.template]?.variables ?? []) {
         const problem = templateVariableProblem(variables, variable);
         if (problem) {
@@ -199,8 +341,11 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
             problem.code,
             `The '${node.label}' email uses {{${variable}}} but ${problem.reason}`,
           );
+        } else if (variable.startsWith('approval.')) {
+          approvalValues.add(variable.split('.')[1]!);
         }
       }
+      for (const name of approvalValues) checkApprovalValueRead(checker, node, `${at}.template`, name);
       return;
     }
     case 'wait': {
@@ -215,7 +360,7 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
     case 'task':
       return checkDuration(checker, owner, `${at}.dueIn`, node.config.dueIn, 'is due in');
     case 'approval':
-      return checkDuration(checker, owner, `${at}.timeout`, node.config.timeout, 'waits for a decision for');
+      return checkApproval(checker, owner, at, node.config);
     case 'branch':
       checkUniqueHandles(
         checker,
@@ -315,6 +460,8 @@ function checkExit(checker: Checker, exit: ExitCriterion, index: number): void {
 
 export interface CheckedParts {
   nodes: readonly { node: PlaybookNode; index: number }[];
+  /** How the steps connect, when the graph checks passed; needed for checks along paths. */
+  graph?: { startNodeId: string; connections: readonly Connection[] };
   triggers: readonly { trigger: Trigger; index: number }[];
   exit: readonly { exit: ExitCriterion; index: number }[];
   enrollment: EnrollmentPolicy | undefined;
@@ -325,7 +472,14 @@ export function checkSemantics(
   vocabulary: AccountFieldVocabulary,
   context: CompileContext,
 ): Issue[] {
-  const checker: Checker = { vocabulary, context, issues: [] };
+  const checker: Checker = {
+    vocabulary,
+    context,
+    issues: [],
+    ...(parts.graph && {
+      flow: { ...parts.graph, nodes: new Map(parts.nodes.map(({ node }) => [node.id, node])) },
+    }),
+  };
   for (const { trigger, index } of parts.triggers) checkTrigger(checker, trigger, index);
   if (parts.enrollment?.mode === 'everyTime') {
     checkDuration(checker, { name: 'The enrollment cooldown' }, 'enrollment.cooldown', parts.enrollment.cooldown, 'is');

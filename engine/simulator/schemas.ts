@@ -18,11 +18,19 @@ export const ScriptedEvent = z.strictObject({
 });
 export type ScriptedEvent = z.infer<typeof ScriptedEvent>;
 
-/** How a CSM will answer an approval step, and how long after it is requested. */
+/**
+ * How a CSM will answer an approval step, how long after it is requested (past the step's timeout: the escalated
+ * person decides), and the values they set. Values the run would refuse (out of bounds, not a parameter) are
+ * refused in the preview too: the approval then waits on as if nobody had decided.
+ */
 export const ScriptedApproval = z.strictObject({
   nodeId: z.string().min(1, { error: 'must be the id of an approval step' }),
   decision: z.enum(['approved', 'rejected']),
   afterHours: Hours.optional(),
+  values: z
+    .record(z.string(), z.union([z.number(), z.string()]))
+    .optional()
+    .meta({ description: 'Edits of the step’s parameters, e.g. { "discount": 15 }; unset ones keep their default.' }),
 });
 export type ScriptedApproval = z.infer<typeof ScriptedApproval>;
 

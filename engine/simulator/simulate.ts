@@ -1,8 +1,9 @@
+import { approvalValueProblems } from '../approvals/values.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { ExitRequested, matchExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
 import type { Driver, RunInput, RunResult } from '../interpreter/types.js';
-import type { SimulationScript } from './schemas.js';
+import type { ScriptedApproval, SimulationScript } from './schemas.js';
 
 /** A run's input plus what the script says will happen to the account (engine/simulator/schemas.ts). */
 export interface SimulationInput extends RunInput, Partial<SimulationScript> {
@@ -30,6 +31,7 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
   const events = timed(input.events);
   const consumed = new Set<number>();
   const approvals = [...(input.approvals ?? [])];
+  let awaiting: { scripted?: ScriptedApproval; decidedAt: number; note?: string } = { decidedAt: Infinity };
   const changes = timed(input.changes);
   const applied = new Set<number>();
   // The account as the run's exit criteria see it: what it started with plus every change applied so far.
@@ -101,16 +103,27 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       return { data: match.data ?? {}, at: match.time };
     },
     async awaitApproval(request) {
-      const index = approvals.findIndex((a) => a.nodeId === request.nodeId);
-      const scripted = index >= 0 ? approvals.splice(index, 1)[0] : undefined;
-      const decidedAt = scripted ? clock + (scripted.afterHours ?? 1) * 3_600_000 : Infinity;
+      // The script's decision is timed from the request; each escalation asks again for the same decision.
+      if (request.level === 0) {
+        const index = approvals.findIndex((a) => a.nodeId === request.nodeId);
+        const scripted = index >= 0 ? approvals.splice(index, 1)[0] : undefined;
+        const problems = scripted ? approvalValueProblems(request.parameters, scripted.values ?? {}) : [];
+        awaiting =
+          scripted && problems.length > 0
+            ? {
+                decidedAt: Infinity,
+                note: `the scripted decision was refused, as the run would refuse it: ${problems.map((p) => p.message).join('; ')}`,
+              }
+            : { scripted, decidedAt: scripted ? clock + (scripted.afterHours ?? 1) * 3_600_000 : Infinity };
+      }
+      const { scripted, decidedAt, note } = awaiting;
       exitBefore(Math.min(decidedAt, request.until));
       if (!scripted || decidedAt > request.until) {
         clock = request.until;
-        return { outcome: 'timeout', at: clock };
+        return { outcome: 'timeout', at: clock, ...(note && { note }) };
       }
       clock = decidedAt;
-      return { outcome: scripted.decision, at: decidedAt };
+      return { outcome: scripted.decision, at: decidedAt, ...(scripted.values && { values: scripted.values }) };
     },
   };
 

@@ -77,7 +77,7 @@ export function localesOf(template: Pick<EmailTemplateContent, 'locales'>): Emai
 
 // ---- The variables a template may use ----------------------------------------------------------------------
 
-export const TEMPLATE_VARIABLE_GROUPS = ['account', 'contact', 'csm', 'run'] as const;
+export const TEMPLATE_VARIABLE_GROUPS = ['account', 'contact', 'csm', 'run', 'approval'] as const;
 export type TemplateVariableGroup = (typeof TEMPLATE_VARIABLE_GROUPS)[number];
 
 export interface TemplateVariableSpec {
@@ -124,6 +124,9 @@ const RUN: Record<string, TemplateVariableSpec> = {
   playbook: { description: 'The name of the playbook sending the email' },
   day: { description: 'Days since the account entered the playbook (0 on the first day)' },
 };
+// `approval.*` is open here: its names are the parameters of the approval steps before the email
+// ({{ approval.discount }}), which only the playbook knows — the compiler checks each email against those.
+const APPROVAL: Record<string, TemplateVariableSpec> = {};
 
 function describeAccountField(name: string, spec: AccountFieldSpec): TemplateVariableSpec {
   return { description: ACCOUNT_FIELD_DESCRIPTIONS[name] ?? `Custom account field (${spec.type})` };
@@ -136,7 +139,7 @@ export function templateVocabulary(
   const account: Record<string, TemplateVariableSpec> = Object.fromEntries(
     Object.entries(accountFields).map(([name, spec]) => [name, describeAccountField(name, spec)]),
   );
-  return { account: Object.assign(account, ACCOUNT_RECORD), contact: CONTACT, csm: CSM, run: RUN };
+  return { account: Object.assign(account, ACCOUNT_RECORD), contact: CONTACT, csm: CSM, run: RUN, approval: APPROVAL };
 }
 
 export interface TemplateVariableProblem {
@@ -154,6 +157,7 @@ const GROUP_NOUNS: Record<TemplateVariableGroup, string> = {
   contact: 'contacts',
   csm: 'CSMs',
   run: 'runs',
+  approval: 'approvals',
 };
 
 const own = <T>(record: Readonly<Record<string, T>>, name: string): T | undefined =>
@@ -218,14 +222,15 @@ export function templateVariableProblem(
     );
   }
   const names = Object.keys(group);
-  const example = `{{${root}.${names.includes('name') ? 'name' : names[0]}}}`;
+  const open = root === 'approval';
+  const example = open ? '{{approval.discount}}' : `{{${root}.${names.includes('name') ? 'name' : names[0]}}}`;
   const parts = variable.split('.');
   if (parts.some((part) => !SEGMENT.test(part))) {
     return unknown(`it picks a value by position or by a computed name; name the value instead, e.g. ${example}`);
   }
   const [, name, ...rest] = parts;
   if (name === undefined) return unknown(`'${root}' is a group of values; name one, e.g. ${example}`);
-  if (!own(group, name)) {
+  if (!open && !own(group, name)) {
     const guess = closest(name, names);
     const hint = guess ? ` (did you mean {{${root}.${guess}}}?)` : '';
     if (root === 'account') return { code: 'unknown_account_field', reason: `accounts have no field '${name}'${hint}` };

@@ -1,18 +1,21 @@
 import {
   allHandlersFinished,
+  CancellationScope,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { approvalValueProblems } from '../approvals/values.js';
 import { EFFECT_RETRY, type PlaybookActivities } from '../activity-contracts.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { ExitRequested, matchExit, type RunExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
 import { nodeAttribute, playbookKeyAttribute, statusAttribute, type RunStatus } from '../search-attributes.js';
-import type { Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
+import type { ApprovalRequest, Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
 import {
   accountEventSignal,
   accountFieldsSignal,
@@ -32,18 +35,34 @@ const { performEffect } = proxyActivities<PlaybookActivities>({
 });
 
 /**
+ * Runs from before stored approvals asked for no activity at an approval step; replaying them must not either.
+ * Past this marker, an approval step records itself (requested, escalated, decided) through performEffect.
+ */
+export const APPROVAL_RECORDS_PATCH = 'stayflow-approval-records';
+
+/**
  * The Temporal driver of the one interpreter (the DSL-interpreter pattern): the compiled playbook is the input,
  * so a run is pinned to the version it started with. Waits are durable timers, effects are activities, events
  * are signals and approvals are validated updates.
  */
 export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const timeline: TimelineEntry[] = [...(input.resume?.timeline ?? [])];
   let stepsThisRun = 0;
   const position: RunPosition = { nodeId: input.resume?.nodeId ?? input.playbook.startNodeId, waiting: undefined };
   // Events are kept with the time they arrived: a step only reacts to events that came while it was waiting.
   const inbox: { message: AccountEventMessage; at: number }[] = [];
-  // A holder object, not a `let`: handlers mutate it between awaits, which narrowing cannot see.
-  const approval: { decision?: ApprovalDecision; at?: number } = {};
+  // A holder object, not a `let`: handlers mutate it between awaits, which narrowing cannot see. `open` is the step
+  // taking decisions now: from when its record is written until it is decided or its chain runs out (escalating
+  // keeps it open). The decision stays after the step ends, so a late one is told who decided first; the next
+  // approval step clears it.
+  const approval: {
+    open?: string;
+    parameters?: ApprovalRequest['parameters'];
+    decision?: ApprovalDecision;
+    at?: number;
+    recorded?: boolean;
+  } = {};
   const skip: { requested: boolean; at?: number } = { requested: false };
 
   // The account as this run's exit criteria see it; kept current by the account's workflow.
@@ -73,17 +92,28 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   setHandler(exitRunSignal, (message) => exitWith({ label: message.label, reason: message.reason }));
   setHandler(positionQuery, () => position);
   setHandler(timelineQuery, () => timeline);
+  // Exactly one decision wins: updates are validated and handled one after the other, and the handler sets the
+  // decision before the next validator runs, so every later one is refused with who decided first.
   setHandler(
     decideApprovalUpdate,
     (d) => {
       approval.decision = d;
       approval.at = Date.now();
+      return { decidedAt: iso(approval.at) };
     },
     {
       validator: (d) => {
-        if (position.waiting?.kind !== 'approval' || position.nodeId !== d.nodeId) {
+        const first = approval.decision;
+        if (first && first.nodeId === d.nodeId) {
+          throw new Error(
+            `already decided by ${first.decidedBy} at ${iso(approval.at ?? Date.now())} (${first.decision})`,
+          );
+        }
+        if (approval.open !== d.nodeId || exiting.exit) {
           throw new Error(`step ${d.nodeId} is not waiting for an approval`);
         }
+        const problems = approvalValueProblems(approval.parameters ?? [], d.values ?? {});
+        if (problems.length > 0) throw new Error(problems.map((p) => p.message).join('; '));
       },
     },
   );
@@ -114,7 +144,6 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     ]);
   };
 
-  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
   const waitUntil = async (until: number, done: () => boolean) => {
     const remaining = until - Date.now();
     return remaining > 0 ? condition(done, remaining) : done();
@@ -146,6 +175,17 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       return skip.requested ? { skippedAt: skip.at ?? Date.now() } : takeChange();
     },
     async perform(effect, when) {
+      if (effect.kind === 'approval') {
+        // A new approval step: it takes decisions from now, while its record is written and its decider notified.
+        Object.assign(approval, { open: effect.nodeId, parameters: effect.parameters, decision: undefined });
+        approval.recorded = patched(APPROVAL_RECORDS_PATCH);
+        if (!approval.recorded) return;
+      } else if (effect.kind === 'approvalEscalation') {
+        approval.open = effect.nodeId;
+        if (!approval.recorded) return;
+      } else if (effect.kind === 'approvalDecision' && !approval.recorded) {
+        return;
+      }
       const { workflowId, runId } = workflowInfo();
       const { playbook, account } = input;
       const run = {
@@ -155,7 +195,9 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
         playbookName: playbook.name,
         version: playbook.version,
       };
-      return performEffect({ workflowId, runId, effect, run });
+      const send = () => performEffect({ workflowId, runId, effect, run });
+      // A cancelled run still withdraws its open approval from the inbox on its way out.
+      return CancellationScope.current().consideredCancelled ? CancellationScope.nonCancellable(send) : send();
     },
     async awaitEvent(request, accountFields) {
       const since = Date.now();
@@ -180,19 +222,29 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
       return { data: found.message.data ?? {}, at: found.at };
     },
     async awaitApproval(request) {
-      approval.decision = undefined;
+      Object.assign(approval, { open: request.nodeId, parameters: request.parameters });
       position.waiting = { kind: 'approval', until: iso(request.until), detail: request.title };
       publish('waiting-approval');
-      exitNow();
-      const decided = await waitUntil(
-        request.until,
-        () => approval.decision !== undefined || exiting.exit !== undefined,
-      );
+      let decided: boolean;
+      try {
+        exitNow();
+        decided = await waitUntil(request.until, () => approval.decision !== undefined || exiting.exit !== undefined);
+      } finally {
+        // Closed however the wait ends (an exit, a cancellation too) until an escalation, the interpreter's next
+        // call with no await between, opens it again.
+        approval.open = undefined;
+      }
       position.waiting = undefined;
       exitNow();
       const made = approval.decision as ApprovalDecision | undefined;
       return decided && made
-        ? { outcome: made.decision, at: approval.at ?? Date.now() }
+        ? {
+            outcome: made.decision,
+            at: approval.at ?? Date.now(),
+            decidedBy: made.decidedBy,
+            ...(made.values && { values: made.values }),
+            ...(made.reason && { reason: made.reason }),
+          }
         : { outcome: 'timeout', at: request.until };
     },
     pendingExit() {

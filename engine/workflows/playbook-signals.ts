@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalValues } from '../approvals/values.js';
 import type { TimelineEntry } from '../interpreter/types.js';
 
 // Message definitions shared by the workflow and its clients (server, tests).
@@ -22,15 +23,21 @@ export interface ExitRunMessage {
 }
 export const exitRunSignal = defineSignal<[ExitRunMessage]>('exitRun');
 
+/** A decision on the approval step the run waits at; histories from before parameters carry no values. */
 export interface ApprovalDecision {
   nodeId: string;
   decision: 'approved' | 'rejected';
+  /** Who decided, as the API authenticated them (an email, or a token's name). */
   decidedBy: string;
+  /** Edits of the step's parameters; the validator refuses unknown names and values out of bounds. */
+  values?: ApprovalValues;
+  reason?: string;
 }
 /** Ends the wait for a timer or an event the run stands on now (its timeout outcome); "skip the wait" on the runs page. */
 export const skipWaitUpdate = defineUpdate<void, [{ requestedBy: string }]>('skipWait');
 
-export const decideApprovalUpdate = defineUpdate<void, [ApprovalDecision]>('decideApproval');
+/** Answers when the run took the decision; a refusal (already decided, not waiting, out of bounds) says why. */
+export const decideApprovalUpdate = defineUpdate<{ decidedAt: string } | void, [ApprovalDecision]>('decideApproval');
 
 export interface RunPosition {
   nodeId: string;

@@ -13,10 +13,12 @@ import {
 } from '../../engine/accounts/schema.js';
 import type { AccountFieldType } from '../../engine/playbook/account-fields.js';
 import type { Db } from '../db/database.js';
-import { cellValue, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
+import { inBatchTransaction } from './dry-run.js';
+import { cellValue, numberFormatProblem, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
 import type { RowOutcomes } from './import.js';
 import { accountColumns, newAccount, selectAccounts, toAccount } from './rows.js';
 import { fieldChanges } from './store.js';
+import { reassignOpenWork } from '../approvals/store.js';
 
 // An accounts file: one row per account, matched to stored accounts by external id. A row states the account as it
 // should be for the columns the file has; columns it does not have are left alone. An empty cell means "no value";
@@ -80,14 +82,22 @@ export function readAccountRow(
 ): { ok: true; value: AccountRow } | { ok: false; externalId?: string; issues: ImportIssue[] } {
   const given: Record<string, unknown> = {};
   const custom: CustomFields = {};
+  // Number cells written with a decimal comma or separators: their column's issue says how to write them.
+  const numberProblems = new Map<string, string>();
+  const noteNumber = (name: string, kind: CellKind, text: string) => {
+    const problem = kind === 'number' ? numberFormatProblem(text) : undefined;
+    if (problem) numberProblems.set(written.get(name) ?? snakeName(name), problem);
+  };
   for (const [name, text] of row.cells) {
     if (Object.prototype.hasOwnProperty.call(BUILT_IN, name)) {
       const kind = BUILT_IN[name as keyof typeof BUILT_IN];
       if (text !== '') given[name] = cellValue(kind, text);
       else if (!ALWAYS_VALUED.has(name)) given[name] = null;
+      noteNumber(name, kind, text);
     } else {
       const type = declared[name]!;
       custom[name] = text === '' ? null : (cellValue(KIND_OF_TYPE[type], text) as CustomFields[string]);
+      noteNumber(name, KIND_OF_TYPE[type], text);
     }
   }
   if (Object.keys(custom).length > 0) given.custom = custom;
@@ -100,7 +110,12 @@ export function readAccountRow(
       column: written.get(issue.field) ?? issue.field,
       message: issue.message,
     })),
-  ];
+  ]
+    .map((issue) => {
+      const problem = issue.column === null ? undefined : numberProblems.get(issue.column);
+      return problem ? { ...issue, message: problem } : issue;
+    })
+    .filter((issue, i, all) => all.findIndex((o) => o.column === issue.column && o.message === issue.message) === i);
   if (!parsed.success || issues.length > 0) return { ok: false, externalId, issues };
   const { externalId: id, ...rest } = parsed.data;
   return { ok: true, value: { row: row.row, externalId: id, patch: { externalId: id, ...rest } } };
@@ -115,8 +130,9 @@ export async function writeAccountBatch(
   db: Db,
   batch: AccountRow[],
   written: ReadonlyMap<string, string>,
+  dryRun = false,
 ): Promise<RowOutcomes & { changes: AccountFieldChanges[] }> {
-  return db.transaction().execute(async (tx) => {
+  return inBatchTransaction(db, dryRun, async (tx) => {
     const outcomes = { created: 0, updated: 0, unchanged: 0, rejected: [] as RowOutcomes['rejected'] };
     const changes: AccountFieldChanges[] = [];
     const stored = await selectAccounts(tx)
@@ -157,6 +173,13 @@ export async function writeAccountBatch(
     }
     if (inserts.length > 0) await tx.insertInto('accounts').values(inserts.map(accountColumns)).execute();
     if (updates.length > 0) await updateAccounts(tx, updates);
+    // As with PATCH: a new owner CSM or manager takes over the account's open approvals and tasks.
+    for (const { accountId, changed } of changes) {
+      for (const field of ['ownerCsmEmail', 'csmManagerEmail'] as const) {
+        const { from, to } = changed[field] ?? {};
+        if (typeof from === 'string' && typeof to === 'string') await reassignOpenWork(tx, from, to, { accountId });
+      }
+    }
     outcomes.created += inserts.length;
     outcomes.updated += updates.length;
     return { ...outcomes, changes };

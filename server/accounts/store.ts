@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { ownedAccountsCondition, type VisibleOwners } from '../auth/ownership.js';
 import { applyAccountPatch } from '../../engine/accounts/changes.js';
 import { checkCustomFields } from '../../engine/accounts/custom-fields.js';
 import type {
@@ -8,6 +9,8 @@ import type {
   AccountProperties,
   CustomFields,
 } from '../../engine/accounts/schema.js';
+import type { AccountListItem } from '../../engine/accounts/list-item.js';
+import type { HealthRiskLevel } from '../../engine/health/scorecard.js';
 import type { EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { Segment } from '../../engine/playbook/account-fields.js';
 import { DomainError, notFound, isDomainError } from '../errors.js';
@@ -15,6 +18,7 @@ import type { Db } from '../db/database.js';
 import { compileAccountFields } from './field-definitions.js';
 import { accountColumns, newAccount, selectAccounts, toAccount, uniqueViolation } from './rows.js';
 import { isUuid } from '../db/uuid.js';
+import { reassignOpenWork } from '../approvals/store.js';
 
 const duplicateExternalId = (externalId: string) =>
   new DomainError(
@@ -82,6 +86,14 @@ export async function patchAccount(
         .where('id', '=', id)
         .returning('id')
         .executeTakeFirstOrThrow();
+      // A new owner CSM (or manager) takes over the account's open approvals and tasks with it, in the same
+      // transaction: nothing stays in the inbox of someone who no longer holds the account.
+      for (const [field, from, to] of [
+        ['ownerCsmEmail', current.ownerCsmEmail, next.ownerCsmEmail],
+        ['csmManagerEmail', current.csmManagerEmail, next.csmManagerEmail],
+      ] as const) {
+        if (changed.includes(field) && from && to) await reassignOpenWork(tx, from, to, { accountId: id });
+      }
       return {
         account: toAccount(await selectAccounts(tx).where('id', '=', updated.id).executeTakeFirstOrThrow()),
         changed,
@@ -99,8 +111,20 @@ export interface AccountFilters {
   owner?: string;
   /** Part of the name or of the external id, any case. */
   q?: string;
+  /** The level of the account's newest score; `unscored`: accounts never scored. */
+  riskLevel?: HealthRiskLevel | 'unscored';
+  /** The newest health score at least / at most this (0–100); an account never scored is left out by either. */
+  healthMin?: number;
+  healthMax?: number;
+  /** The lifecycle stage, any case. */
+  lifecycleStage?: string;
+  /** Renewal date on or after / on or before (YYYY-MM-DD); an account without one is left out by either. */
+  renewalFrom?: string;
+  renewalTo?: string;
   limit: number;
   cursor?: string;
+  /** Only the accounts a CSM or manager may see (server/auth/ownership.ts); unset or 'all': every account. */
+  visible?: VisibleOwners;
 }
 
 // A cursor is the (name, id) of the last account of a page: pages stay stable while accounts are added.
@@ -124,13 +148,43 @@ function decodeCursor(cursor: string): [string, string] {
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-/** Accounts by name, a page at a time; `nextCursor` is null on the last page. */
-export async function listAccounts(db: Db, filters: AccountFilters) {
+/**
+ * Accounts by name, a page at a time, each with its newest health score; `nextCursor` is null on the last page.
+ * The score is read in the same query (the newest row per account, by the history index) so the risk level
+ * filters the page itself rather than thinning it afterwards.
+ */
+export async function listAccounts(
+  db: Db,
+  filters: AccountFilters,
+): Promise<{ items: AccountListItem[]; nextCursor: string | null }> {
   let query = selectAccounts(db)
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('account_health')
+          .select(['risk_level', 'risk_score', 'health_score', 'computed_at'])
+          .whereRef('account_health.account_id', '=', 'accounts.id')
+          .orderBy('computed_at', 'desc')
+          .orderBy('account_health.id', 'desc')
+          .limit(1)
+          .as('health'),
+      (join) => join.onTrue(),
+    )
+    .select(['health.risk_level', 'health.risk_score', 'health.health_score', 'health.computed_at'])
     .orderBy('name')
     .orderBy('id')
     .limit(filters.limit + 1);
+  if (filters.visible && filters.visible !== 'all') query = query.where(ownedAccountsCondition(filters.visible));
   if (filters.segment) query = query.where('segment', '=', filters.segment);
+  if (filters.riskLevel === 'unscored') query = query.where('health.risk_level', 'is', null);
+  else if (filters.riskLevel) query = query.where('health.risk_level', '=', filters.riskLevel);
+  if (filters.healthMin !== undefined) query = query.where('health.health_score', '>=', filters.healthMin);
+  if (filters.healthMax !== undefined) query = query.where('health.health_score', '<=', filters.healthMax);
+  if (filters.lifecycleStage) {
+    query = query.where(sql`lower(lifecycle_stage)`, '=', filters.lifecycleStage.toLowerCase());
+  }
+  if (filters.renewalFrom) query = query.where('accounts.renewal_date', '>=', filters.renewalFrom);
+  if (filters.renewalTo) query = query.where('accounts.renewal_date', '<=', filters.renewalTo);
   if (filters.owner) query = query.where(sql`lower(owner_csm_email)`, '=', filters.owner.toLowerCase());
   if (filters.q) {
     const pattern = likePattern(filters.q);
@@ -140,7 +194,18 @@ export async function listAccounts(db: Db, filters: AccountFilters) {
     const [name, id] = decodeCursor(filters.cursor);
     query = query.where((eb) => eb(eb.refTuple('name', 'id'), '>', eb.tuple(name, id)));
   }
-  const rows = (await query.execute()).map(toAccount);
+  const rows = (await query.execute()).map((row): AccountListItem => ({
+    ...toAccount(row),
+    health:
+      row.risk_level === null
+        ? null
+        : {
+            riskLevel: row.risk_level as HealthRiskLevel,
+            riskScore: row.risk_score!,
+            healthScore: row.health_score!,
+            computedAt: row.computed_at!.toISOString(),
+          },
+  }));
   const items = rows.slice(0, filters.limit);
   return { items, nextCursor: rows.length > filters.limit ? encodeCursor(items[items.length - 1]!) : null };
 }

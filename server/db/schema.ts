@@ -36,6 +36,10 @@ export interface PlaybookVersionsTable {
   compiled: Json<unknown>;
   checksum: string;
   published_at: Generated<Date>;
+  /** Why it was published, as typed when publishing (≤ 500 characters); migration 0012. */
+  note: string | null;
+  /** Who published it (a person's email or `token '<name>'`); null for the seeds and versions before 0012. */
+  published_by: string | null;
 }
 
 export interface RunStepsTable {
@@ -119,6 +123,8 @@ export interface ApiTokensTable {
   created_at: Generated<Date>;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date | null;
+  created_by: string | null;
 }
 
 export interface ScorecardVersionsTable {
@@ -180,7 +186,12 @@ export interface Database {
   effect_deliveries: EffectDeliveriesTable;
   email_outbox: EmailOutboxTable;
   app_secrets: AppSecretsTable;
-  csm_profiles: CsmProfilesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  approvals: ApprovalsTable;
+  notifications: NotificationsTable;
 }
 
 export interface CsmTasksTable {
@@ -261,11 +272,102 @@ export interface AppSecretsTable {
   created_at: Generated<Date>;
 }
 
-export interface CsmProfilesTable {
+export interface UsersTable {
+  id: Generated<string>;
   /** Lower-cased, as accounts' owner_csm_email is matched. */
   email: string;
   name: string | null;
+  role: string;
+  manager_id: string | null;
+  /** argon2id PHC string; null: cannot sign in (known for their email signature only). */
+  password_hash: string | null;
   booking_link: string | null;
   signature: string | null;
+  deactivated_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  /** sha-256 of the cookie's secret, hex. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: Date;
+  locked_until: Date | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Generated<Date>;
+  actor_kind: string;
+  actor_id: string | null;
+  actor: string;
+  action: string;
+  target_kind: string | null;
+  target_id: string | null;
+  detail: Json<Record<string, unknown>>;
+  ip: string | null;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected' | 'timed_out' | 'withdrawn';
+
+/** An approval step of a run, as the inbox shows it and the decision records it (migration 0011). */
+export interface ApprovalsTable {
+  id: Generated<string>;
+  workflow_id: string;
+  run_id: string;
+  step_key: string;
+  node_id: string;
+  account_id: string | null;
+  account_name: string | null;
+  playbook_key: string | null;
+  playbook_name: string | null;
+  playbook_version: number | null;
+  kind: string;
+  title: string;
+  details: Generated<string>;
+  parameters: Json<unknown[]>;
+  proposal: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  context: Json<Record<string, unknown>>;
+  assignee_role: string;
+  /** Lower-cased. */
+  assignee_email: string | null;
+  assignment_note: string | null;
+  owner_csm_email: string | null;
+  manager_email: string | null;
+  level: Generated<number>;
+  due_at: Date;
+  escalated_at: Date | null;
+  status: ColumnType<ApprovalStatus, ApprovalStatus | undefined, ApprovalStatus>;
+  decided_by: string | null;
+  decided_at: Date | null;
+  reason: string | null;
+  values: ColumnType<Record<string, string | number> | null, string | null, string | null>;
+  edits: ColumnType<Record<string, { from: unknown; to: unknown }> | null, string | null, string | null>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+/** One notification about an approval or a task on one channel; unique per (subject, event, channel). */
+export interface NotificationsTable {
+  id: Generated<string>;
+  subject: string;
+  event: string;
+  channel: 'email' | 'slack';
+  recipient: string;
+  state: 'sending' | 'sent' | 'failed';
+  detail: string | null;
+  created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

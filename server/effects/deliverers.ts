@@ -3,11 +3,17 @@ import type { Db } from '../db/database.js';
 import type { EmailSettings } from '../email/send-step.js';
 import type { MailTransport } from '../email/transport.js';
 import { emailDeliverer } from '../email/send-step.js';
+import {
+  approvalDecidedDeliverer,
+  approvalEscalatedDeliverer,
+  approvalRequestedDeliverer,
+} from '../approvals/deliver.js';
 import { notifyDeliverer } from './notify.js';
 import { taskDeliverer } from './task.js';
 import { updateFieldDeliverer } from './update-field.js';
 import { webhookDeliverer } from './webhook.js';
 import type { Deliverers } from './perform.js';
+import type { OutboundPolicy } from './outbound-guard.js';
 
 export interface EffectDeps {
   db: Db;
@@ -22,6 +28,8 @@ export interface EffectDeps {
   slackWebhookUrl?: string;
   /** Playbook email steps: links, footer, frequency cap. */
   email: EmailSettings;
+  /** Where webhooks and Slack may go: OUTBOUND_ALLOW, OUTBOUND_CA_FILE (outbound-guard.ts). Unset: no exceptions. */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -31,8 +39,16 @@ export interface EffectDeps {
 export function effectDeliverers(deps: EffectDeps): Deliverers {
   return {
     email: emailDeliverer({ ...deps, from: deps.mailFrom, settings: deps.email }),
-    task: taskDeliverer(deps),
-    webhook: webhookDeliverer({ db: deps.db, secret: deps.webhookSecret }),
+    task: taskDeliverer({ db: deps.db, notify: { ...deps, publicUrl: deps.email.publicUrl } }),
+    approval: approvalRequestedDeliverer({
+      ...deps,
+      publicUrl: deps.email.publicUrl,
+      company: deps.email.company,
+      postalAddress: deps.email.postalAddress,
+    }),
+    approvalEscalation: approvalEscalatedDeliverer({ ...deps, publicUrl: deps.email.publicUrl }),
+    approvalDecision: approvalDecidedDeliverer(deps),
+    webhook: webhookDeliverer({ db: deps.db, secret: deps.webhookSecret, outbound: deps.outbound }),
     notify: notifyDeliverer(deps),
     updateField: updateFieldDeliverer(deps),
   };

@@ -128,6 +128,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
           contact: { name: recipient.name, email: recipient.email },
           csm: await ownerCsmOf(db, account),
           run: { playbook: run?.playbookName, day: run?.day },
+          approval: effect.approval,
         }),
         locale: { contact: recipient.locale, account: account.locale },
         footer: {

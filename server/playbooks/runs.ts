@@ -17,15 +17,14 @@ import {
   versionAttribute,
 } from '../../engine/search-attributes.js';
 import {
-  decideApprovalUpdate,
   positionQuery,
   skipWaitUpdate,
   timelineQuery,
-  type ApprovalDecision,
   type RunPosition,
 } from '../../engine/workflows/playbook-signals.js';
 import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
+import { parseRunId } from './run-id.js';
 
 const WORKFLOW_TYPE = 'playbookRunWorkflow';
 
@@ -125,12 +124,19 @@ export function runsQuery(filters: RunFilters): string {
   if (filters.node) clauses.push(`StayflowNode = ${quote(filters.node)}`);
   if (filters.status) {
     const execution = EXECUTION_STATUS[filters.status];
-    clauses.push(execution ? `ExecutionStatus = ${quote(execution)}` : `StayflowStatus = ${quote(filters.status)}`);
+    if (filters.status === 'completed') {
+      // An exit completes the workflow too; the list shows such a run as `exited`, so `completed` leaves it out.
+      clauses.push(`ExecutionStatus = 'Completed'`, `StayflowStatus != 'exited'`);
+    } else if (execution) clauses.push(`ExecutionStatus = ${quote(execution)}`);
+    else if (filters.status === 'exited') clauses.push(`StayflowStatus = 'exited'`);
+    // A run cancelled while it waited keeps its last waiting status: only a running run is waiting now.
+    else clauses.push(`StayflowStatus = ${quote(filters.status)}`, `ExecutionStatus = 'Running'`);
   }
   return clauses.join(' AND ');
 }
 
-function summary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
+/** A run as the runs list shows it, from its visibility record. */
+export function runSummary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
   const sa = info.typedSearchAttributes;
   return {
     workflowId: info.workflowId,
@@ -152,7 +158,7 @@ function summary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
 export async function listRuns(ctx: AppContext, filters: RunFilters, limit: number) {
   const items = [];
   for await (const info of ctx.temporal.workflow.list({ query: runsQuery(filters), pageSize: Math.min(limit, 100) })) {
-    items.push(summary(info));
+    items.push(runSummary(info));
     if (items.length >= limit) break;
   }
   return items;
@@ -169,8 +175,14 @@ export async function activeRunsOf(ctx: Pick<AppContext, 'temporal'>, accountId:
   return runs;
 }
 
+/** The runs API acts on playbook runs only: another workflow's id (an account's, a sweep's) is not found. */
+function playbookRun(ctx: Pick<AppContext, 'temporal'>, workflowId: string) {
+  if (!parseRunId(workflowId)) throw notFound(`Run ${workflowId}`);
+  return ctx.temporal.workflow.getHandle(workflowId);
+}
+
 export async function runDetail(ctx: AppContext, workflowId: string) {
-  const handle = ctx.temporal.workflow.getHandle(workflowId);
+  const handle = playbookRun(ctx, workflowId);
   let description;
   try {
     description = await handle.describe();
@@ -187,7 +199,7 @@ export async function runDetail(ctx: AppContext, workflowId: string) {
     timeline = ((await handle.result()) as RunResult).timeline;
   }
   return {
-    ...summary(description),
+    ...runSummary(description),
     position,
     timeline,
     temporalUiUrl: ctx.temporalUiUrl
@@ -197,7 +209,7 @@ export async function runDetail(ctx: AppContext, workflowId: string) {
 }
 
 export async function cancelRun(ctx: AppContext, workflowId: string): Promise<void> {
-  const handle = ctx.temporal.workflow.getHandle(workflowId);
+  const handle = playbookRun(ctx, workflowId);
   try {
     const { status } = await handle.describe();
     if (status.name !== 'RUNNING')
@@ -233,19 +245,15 @@ export function skipWait(ctx: AppContext, workflowId: string, requestedBy: strin
   return updateRun(ctx, workflowId, (handle) => handle.executeUpdate(skipWaitUpdate, { args: [{ requestedBy }] }));
 }
 
-/** A CSM's decision on the approval step a run waits at; refused when the run is not waiting at that step. */
-export function decideApproval(ctx: AppContext, workflowId: string, decision: ApprovalDecision): Promise<void> {
-  return updateRun(ctx, workflowId, (handle) => handle.executeUpdate(decideApprovalUpdate, { args: [decision] }));
-}
-
 // Updates are validated inside the workflow; a refusal arrives as the failure's cause and becomes a 409.
 async function updateRun(
   ctx: AppContext,
   workflowId: string,
   send: (handle: ReturnType<AppContext['temporal']['workflow']['getHandle']>) => Promise<unknown>,
 ): Promise<void> {
+  const handle = playbookRun(ctx, workflowId);
   try {
-    await send(ctx.temporal.workflow.getHandle(workflowId));
+    await send(handle);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
     const reason = (error as { cause?: { message?: string } }).cause?.message;

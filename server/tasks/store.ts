@@ -1,4 +1,5 @@
 import { sql, type Selectable } from 'kysely';
+import { ownedAccountsCondition, type VisibleOwners } from '../auth/ownership.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import type { CsmTasksTable } from '../db/schema.js';
@@ -111,6 +112,8 @@ export interface TaskFilters {
   accountId?: string;
   dueBefore?: string;
   limit: number;
+  /** Only tasks of accounts a CSM or manager may see, or assigned to them (server/auth/ownership.ts). */
+  visible?: VisibleOwners;
 }
 
 /** A CSM's inbox: open tasks first, each group by due time, so the overdue ones lead. */
@@ -119,6 +122,21 @@ export async function listTasks(db: Db, filters: TaskFilters): Promise<CsmTask[]
   if (filters.assignee === 'unassigned') query = query.where('assignee_email', 'is', null);
   else if (filters.assignee)
     query = query.where(sql<string>`lower(assignee_email)`, '=', filters.assignee.toLowerCase());
+  const visible = filters.visible;
+  if (visible && visible !== 'all') {
+    query = query.where((eb) =>
+      eb.or([
+        eb(sql<string>`lower(assignee_email)`, 'in', visible.csms.length > 0 ? visible.csms : ['']),
+        eb.exists(
+          eb
+            .selectFrom('accounts')
+            .select('accounts.id')
+            .where(sql<boolean>`accounts.id::text = csm_tasks.account_id`)
+            .where(ownedAccountsCondition(visible)),
+        ),
+      ]),
+    );
+  }
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));

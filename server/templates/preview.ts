@@ -17,6 +17,8 @@ export interface SampleValues {
   contact?: { first_name?: string; name?: string; email?: string; locale?: string };
   csm?: { first_name?: string; name?: string; email?: string; booking_link?: string; signature?: string };
   run?: { playbook?: string; day?: number };
+  /** Values an approval before the email decided, e.g. { discount: 15 } for {{ approval.discount }}. */
+  approval?: Record<string, string | number>;
 }
 
 export interface PreviewData {
@@ -58,6 +60,7 @@ export async function previewData(
       contact: { ...base.variables.contact, ...contact },
       csm: { ...base.variables.csm, ...defined(sample.csm) },
       run: { ...base.variables.run, ...defined(sample.run) },
+      approval: { ...base.variables.approval, ...Object.fromEntries(Object.entries(sample.approval ?? {})) },
     },
     contactLocale: contactLocale ?? base.contactLocale,
   };

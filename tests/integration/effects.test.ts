@@ -206,13 +206,17 @@ describe('playbook effects on the real stack', () => {
       [2, 'done', 200],
     ]);
 
-    // The CSM got the email notification, once; the account holds the field the playbook wrote.
-    const mail = await until('the notification email', async () => {
+    // The CSM got the notify step's email and one email per task assigned to them, each once; the account holds
+    // the field the playbook wrote.
+    const mail = await until('the notification emails', async () => {
       const { body } = await api('GET', `/api/outbox?to=${encodeURIComponent(csm)}`);
-      return body.items.length > 0 ? body.items : undefined;
+      return body.items.length >= 3 ? (body.items as { subject: string }[]) : undefined;
     });
-    expect(mail).toHaveLength(1);
-    expect(mail[0].subject).toBe('[Stayflow] Heads-up — Effects Co');
+    expect(mail.map((m) => m.subject).sort()).toEqual([
+      '[Stayflow] Heads-up — Effects Co',
+      '[Stayflow] New task: CRM sync failed — Effects Co',
+      '[Stayflow] New task: Call the champion — Effects Co',
+    ]);
     const account = await api('GET', `/api/accounts/${accountId}`);
     expect(account.body.lifecycleStage).toBe('rescue');
     expect(account.body.custom[flag]).toBe(true);

@@ -193,13 +193,6 @@ describe('enrollments and runs on the Temporal dev server', () => {
     ).toBe(201);
     const { body } = await api('POST', '/api/playbooks/walkthrough-demo/enrollments', { accountId });
     const id = encodeURIComponent(body.workflowId);
-    const early = await api('POST', `/api/runs/${id}/approval`, {
-      nodeId: 'offer',
-      decision: 'approved',
-      decidedBy: 'ana@stayflow.local',
-    });
-    expect(early.status).toBe(409);
-    expect(early.body.error.message).toBe('step offer is not waiting for an approval');
 
     // Bounded: the mini onboarding has at most six waits (two of them send windows) before it ends.
     let run: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -210,11 +203,11 @@ describe('enrollments and runs on the Temporal dev server', () => {
       });
       if (run.status === 'completed') break;
       if (run.position.waiting.kind === 'approval') {
-        const decided = await api('POST', `/api/runs/${id}/approval`, {
-          nodeId: 'offer',
-          decision: 'approved',
-          decidedBy: 'ana@stayflow.local',
+        const [approval] = await until('the approval in the inbox', async () => {
+          const { body: inbox } = await api('GET', `/api/approvals?view=open&run=${id}`);
+          return inbox.items.length ? inbox.items : undefined;
         });
+        const decided = await api('POST', `/api/approvals/${approval.id}/decision`, { decision: 'approved' });
         expect(decided.status).toBe(200);
       } else {
         expect(

@@ -147,35 +147,38 @@ describe('the approvals inbox', () => {
     await publish(approvalPlaybook(key));
     const account = await newAccount(csm);
     const enrolled = await api('POST', `/api/playbooks/${key}/enrollments`, { accountId: account.id });
+    const run = encodeURIComponent(enrolled.body.workflowId);
     const [waiting] = await until('the approval in the inbox', async () => {
-      const items = await approvalsOf(`owner=${encodeURIComponent(csm.toUpperCase())}`);
+      const items = await approvalsOf(`view=open&run=${run}`);
       return items.length ? items : undefined;
     });
     expect(waiting).toMatchObject({
-      workflowId: enrolled.body.workflowId,
-      nodeId: 'discount',
+      status: 'pending',
       kind: 'discount',
       title: 'Renewal discount 15%',
       details: 'They renew for two years if we take 15% off.',
+      assignee: { role: 'ownerCsm', email: csm },
       account: { id: account.id, name: account.name, ownerCsmEmail: csm },
       playbook: { key, name: `Renewal discount ${key}`, version: 1 },
-      decide: { method: 'POST', url: `/api/runs/${encodeURIComponent(enrolled.body.workflowId)}/approval` },
+      run: { workflowId: enrolled.body.workflowId, nodeId: 'discount' },
     });
-    const waitsFor = Date.parse(waiting.until) - Date.now();
+    const waitsFor = Date.parse(waiting.dueAt) - Date.now();
     expect(waitsFor).toBeGreaterThan(47 * 3_600_000);
     expect(waitsFor).toBeLessThan(49 * 3_600_000);
-    expect(await approvalsOf(`owner=someone-else@acme.example&playbook=${key}`)).toEqual([]);
+    expect(await approvalsOf(`view=open&playbook=${key}&account=someone-else`)).toEqual([]);
 
-    const decided = await api('POST', waiting.decide.url, { nodeId: 'discount', decision: 'approved', decidedBy: csm });
+    const decided = await api('POST', `/api/approvals/${waiting.id}/decision`, { decision: 'approved' });
     expect(decided.status).toBe(200);
     await until('the run to finish', async () =>
       (await runStatus(enrolled.body.workflowId)).status === 'completed' ? true : undefined,
     );
-    expect(await approvalsOf(`owner=${encodeURIComponent(csm)}`)).toEqual([]);
+    expect(await approvalsOf(`view=open&run=${run}`)).toEqual([]);
+    expect((await approvalsOf(`view=decided&run=${run}`)).map((a) => a.status)).toEqual(['approved']);
   }, 60_000);
 
-  it('refuses filters that could break the visibility query', async () => {
-    expect((await api('GET', "/api/approvals?playbook=x'%20OR%20'1'='1")).status).toBe(400);
+  it('refuses a view it does not have and a cursor it did not give out', async () => {
+    expect((await api('GET', '/api/approvals?view=everything')).status).toBe(400);
+    expect((await api('GET', '/api/approvals?view=decided&cursor=not-ours')).status).toBe(400);
   });
 });
 
@@ -187,8 +190,8 @@ describe('archiving a playbook', () => {
     const before = await newAccount(csm);
     const enrolled = await api('POST', `/api/playbooks/${key}/enrollments`, { accountId: before.id });
     expect(enrolled.status).toBe(201);
-    await until('the run to wait for its approval', async () => {
-      const items = await approvalsOf(`playbook=${key}`);
+    const [waiting] = await until('the run to wait for its approval', async () => {
+      const items = await approvalsOf(`view=open&playbook=${key}`);
       return items.length ? items : undefined;
     });
 
@@ -205,11 +208,7 @@ describe('archiving a playbook', () => {
     expect(refused.body.error).toMatchObject({ code: 'archived' });
     expect(refused.body.error.message).toContain(`Playbook '${key}' is archived, so it enrolls no one`);
 
-    const decided = await api('POST', `/api/runs/${encodeURIComponent(enrolled.body.workflowId)}/approval`, {
-      nodeId: 'discount',
-      decision: 'rejected',
-      decidedBy: csm,
-    });
+    const decided = await api('POST', `/api/approvals/${waiting.id}/decision`, { decision: 'rejected' });
     expect(decided.status).toBe(200);
     const finished = await until('the run started before archiving to finish', async () => {
       const run = await runStatus(enrolled.body.workflowId);

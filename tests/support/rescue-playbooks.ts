@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect, inject } from 'vitest';
 import './provided.js';
+import { asAdmin } from './api.js';
 import { until } from './until.js';
 
 // The integration lane's client for the shared stack, and the rescue playbooks of domain.md (one per risk level,
@@ -16,7 +17,7 @@ export function useStack(apiUrl: string, eventsToken: string) {
 export const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${target.apiUrl ?? inject('apiUrl')}${path}`, {
     method,
-    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    headers: asAdmin(body === undefined ? headers : { 'content-type': 'application/json', ...headers }),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any

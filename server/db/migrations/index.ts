@@ -8,6 +8,9 @@ import * as m0006 from './0006_account_cursors.js';
 import * as m0007 from './0007_email_outbox.js';
 import * as m0008 from './0008_csm_tasks.js';
 import * as m0009 from './0009_csm_profiles.js';
+import * as m0010 from './0010_users.js';
+import * as m0011 from './0011_approvals.js';
+import * as m0012 from './0012_version_notes.js';
 
 // Listed in code (not read from disk) so the same migrations run from source, a bundle or a container image.
 // Names sort in the order they apply; never rename or edit one that has shipped: add the next.
@@ -21,4 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0007_email_outbox': m0007,
   '0008_csm_tasks': m0008,
   '0009_csm_profiles': m0009,
+  '0010_users': m0010,
+  '0011_approvals': m0011,
+  '0012_version_notes': m0012,
 };

@@ -38,6 +38,8 @@ export interface TemplateVariablesInput {
   contact?: ContactInput | null;
   csm?: CsmInput | null;
   run?: RunInput | null;
+  /** The values approvals earlier in the run decided ({{ approval.discount }}). */
+  approval?: Readonly<Record<string, string | number>> | null;
 }
 
 /** What `{{ … }}` reads: one object per group, named as the vocabulary in engine/templates/schema.ts names them. */
@@ -46,6 +48,7 @@ export interface TemplateData {
   contact: { first_name: string; name: string; email: string };
   csm: { first_name: string; name: string; email: string; booking_link: string; signature: string };
   run: { playbook: string; day: number | null };
+  approval: Record<string, TemplateValue>;
 }
 
 // Record keys that are plumbing, not something a template shows.
@@ -95,6 +98,8 @@ export function templateVariables(input: TemplateVariablesInput): TemplateData {
       signature: text(input.csm?.signature) || csmName,
     },
     run: { playbook: text(input.run?.playbook), day: input.run?.day ?? null },
+    // fromEntries: a parameter can never become the object's prototype, whatever its name.
+    approval: Object.fromEntries(Object.entries(input.approval ?? {})),
   };
 }
 

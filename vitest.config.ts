@@ -51,6 +51,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The editor in Chromium (playwright-core) against the real stack, which the integration setup starts.
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/browser/setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'postgres',
           include: ['tests/postgres/**/*.test.ts'],
           globalSetup: ['tests/support/setup-postgres.ts'],

@@ -4,6 +4,7 @@
 #   temporal     the `temporal` CLI (dev server + Web UI), built from the Go module proxy when not found
 #   test-server  Temporal's time-skipping test server (Java) from Maven Central, with a fast-start wrapper
 #   postgres     a PostgreSQL server (Debian package) for the Postgres test lane
+#   chromium     Debian's Chromium, which the browser test lane drives headless (playwright-core)
 #   all          every one of the above
 # Each step prints what it does and how long it took; a second run finds the cache and returns in milliseconds.
 # The resolved paths are written to $STAYFLOW_CACHE_DIR/paths.env for the start script and the tests to read.
@@ -141,10 +142,23 @@ provision_postgres() {
   log "PostgreSQL server binaries at $bindir ($(since "$t0"))"
 }
 
+provision_chromium() {
+  local t0; t0=$(date +%s)
+  local bin="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [ ! -x "$bin" ]; then
+    log "installing Chromium (Debian chromium) for the browser tests"
+    apt_install chromium
+    bin=/usr/bin/chromium
+  fi
+  record CHROMIUM_PATH "$bin"
+  log "Chromium at $bin ($(since "$t0"))"
+}
+
 case "${1:-all}" in
   temporal) provision_temporal ;;
   test-server) provision_test_server ;;
   postgres) provision_postgres ;;
-  all) provision_temporal; provision_test_server; provision_postgres ;;
-  *) echo "usage: $0 [temporal|test-server|postgres|all]" >&2; exit 2 ;;
+  chromium) provision_chromium ;;
+  all) provision_temporal; provision_test_server; provision_postgres; provision_chromium ;;
+  *) echo "usage: $0 [temporal|test-server|postgres|chromium|all]" >&2; exit 2 ;;
 esac

@@ -18,6 +18,7 @@ const lanes = {
   workflow: { needs: ['test-server'] },
   integration: { needs: ['temporal'] },
   postgres: { needs: ['postgres'] },
+  browser: { needs: ['temporal', 'chromium'] },
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));

@@ -1,4 +1,6 @@
 import type { PublishedPlaybook } from '../../engine/triggers/match.js';
+import type { OutboundPolicy } from '../effects/outbound-guard.js';
+import { outboundIssues } from './outbound-check.js';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { toIssues, type Issue } from '../../engine/errors.js';
@@ -6,6 +8,7 @@ import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { PlaybookKey } from '../../engine/playbook/schema.js';
 import { DomainError, notFound } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
 import { compileContext } from './compile-context.js';
 import { isUuid } from '../db/uuid.js';
@@ -139,18 +142,43 @@ export class InvalidPlaybookError extends DomainError {
   }
 }
 
+/** The longest note a version keeps: a sentence or two of why, not a changelog (migration 0012 checks it too). */
+export const VERSION_NOTE_MAX = 500;
+
+/** A note as kept: trimmed, and none when only spaces were typed. */
+function versionNote(note: string | null | undefined): string | null {
+  const trimmed = note?.trim() ?? '';
+  if (trimmed.length > VERSION_NOTE_MAX)
+    throw new DomainError(
+      'invalid',
+      'note_too_long',
+      `The note has ${trimmed.length} characters; keep it to ${VERSION_NOTE_MAX}`,
+    );
+  return trimmed === '' ? null : trimmed;
+}
+
+/** Who published, named as the audit log names an actor, so the two read alike. */
+const publisherName = (principal: Principal) =>
+  principal.kind === 'user' ? principal.email : `token '${principal.name}'`;
+
 /**
- * Compiles the draft and files it as the next immutable version; running enrollments keep their own version. A
- * draft that compiles to the current version's IR (same checksum: nothing a run does would differ) is not a new
- * version: the answer is the current one, `unchanged`, so publishing from CI on every push is idempotent.
+ * Compiles the draft and files it as the next immutable version, with the publisher's note and who published it;
+ * running enrollments keep their own version. A draft that compiles to the current version's IR (same checksum:
+ * nothing a run does would differ) is not a new version: the answer is the current one, `unchanged`, so publishing
+ * from CI on every push is idempotent — and the note, having no version to describe, is not kept.
  */
 export async function publishDraft(
   db: Db,
   idOrKey: string,
+  outbound?: OutboundPolicy,
+  by: { note?: string | null; principal?: Principal } = {},
 ): Promise<{ version: number; checksum: string; unchanged: boolean }> {
+  const note = versionNote(by.note);
   const playbook = await findPlaybook(db, idOrKey);
   const result = compilePlaybook(playbook.draft, await compileContext(db));
   if (!result.ok) throw new InvalidPlaybookError(result.issues);
+  const refused = outboundIssues(result.playbook, outbound);
+  if (refused.length > 0) throw new InvalidPlaybookError(refused);
   return db.transaction().execute(async (tx) => {
     // The row lock serialises concurrent publishes of one playbook, so version numbers never collide.
     const locked = await tx
@@ -180,6 +208,8 @@ export async function publishDraft(
         definition: JSON.stringify(playbook.draft),
         compiled: JSON.stringify(compiled),
         checksum: compiled.checksum,
+        note,
+        published_by: by.principal ? publisherName(by.principal) : null,
       })
       .execute();
     await tx.updateTable('playbooks').set({ current_version: version }).where('id', '=', playbook.id).execute();
@@ -187,14 +217,40 @@ export async function publishDraft(
   });
 }
 
+const versionOf = (r: {
+  version: number;
+  checksum: string;
+  published_at: Date;
+  note: string | null;
+  published_by: string | null;
+}) => ({
+  version: r.version,
+  checksum: r.checksum,
+  publishedAt: r.published_at.toISOString(),
+  publishedBy: r.published_by,
+  note: r.note,
+});
+
 export async function listVersions(db: Db, playbookId: string) {
   const rows = await db
     .selectFrom('playbook_versions')
-    .select(['version', 'checksum', 'published_at'])
+    .select(['version', 'checksum', 'published_at', 'note', 'published_by'])
     .where('playbook_id', '=', playbookId)
     .orderBy('version', 'desc')
     .execute();
-  return rows.map((r) => ({ version: r.version, checksum: r.checksum, publishedAt: r.published_at.toISOString() }));
+  return rows.map(versionOf);
+}
+
+/** One published version as it was drawn (the definition, positions included), to compare a draft with. */
+export async function findVersion(db: Db, playbook: PlaybookRecord, version: number) {
+  const row = await db
+    .selectFrom('playbook_versions')
+    .select(['version', 'checksum', 'published_at', 'note', 'published_by', 'definition'])
+    .where('playbook_id', '=', playbook.id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Version ${version} of playbook ${playbook.key}`);
+  return { ...versionOf(row), definition: row.definition };
 }
 
 /**

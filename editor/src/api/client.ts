@@ -1,0 +1,76 @@
+import type { Issue } from '../../../engine/errors.js';
+
+/** An API answer that was not 2xx, carrying the server's `{ error: { code, message, issues } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly issues: Issue[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown; issues?: unknown };
+}
+
+function errorFrom(status: number, body: unknown, fallback: string): ApiError {
+  const error = (body as ErrorBody | null)?.error;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error?.message === 'string' ? error.message : fallback;
+  const issues = Array.isArray(error?.issues) ? (error.issues as Issue[]) : [];
+  return new ApiError(status, code, message, issues);
+}
+
+// The session's CSRF token, sent with every write (the session cookie itself travels by the browser).
+let csrfToken: string | undefined;
+export function setCsrfToken(token: string | undefined) {
+  csrfToken = token;
+}
+
+/** Fired when the API answers 401 to a signed-in page (the session ended): the app shows the sign-in page. */
+export const SIGNED_OUT_EVENT = 'stayflow:signed-out';
+
+/** One JSON call to the Stayflow API on this origin. Errors come back as ApiError with the server's words. */
+export async function apiFetch<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        // A file (a CSV import) goes as itself, with its own type; anything else as JSON.
+        ...(body === undefined
+          ? {}
+          : { 'content-type': body instanceof Blob ? body.type || 'application/octet-stream' : 'application/json' }),
+        ...(method !== 'GET' && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+      },
+      body: body === undefined ? undefined : body instanceof Blob ? body : JSON.stringify(body),
+      signal,
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw cause;
+    throw new ApiError(0, 'network', 'Stayflow cannot be reached. Is the server running?');
+  }
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // A proxy's HTML error page: the status line is all a person can use.
+  }
+  if (res.status === 401 && path !== '/api/session') window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+  if (!res.ok) throw errorFrom(res.status, parsed, `${res.status} ${res.statusText}`);
+  return parsed as T;
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => apiFetch<T>('GET', path, undefined, signal),
+  post: <T>(path: string, body?: unknown) => apiFetch<T>('POST', path, body),
+  put: <T>(path: string, body: unknown) => apiFetch<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => apiFetch<T>('PATCH', path, body),
+  delete: <T>(path: string) => apiFetch<T>('DELETE', path),
+};

@@ -4,6 +4,7 @@ import type { ImportIssue } from '../../engine/accounts/import-report.js';
 import { Contact, ContactInput, ContactPatch, ExternalId } from '../../engine/accounts/schema.js';
 import type { Db } from '../db/database.js';
 import type { ContactsTable } from '../db/schema.js';
+import { inBatchTransaction } from './dry-run.js';
 import { cellValue, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
 import { columnIssues } from './import-accounts.js';
 import { newContactColumns } from './rows.js';
@@ -72,8 +73,9 @@ export async function writeContactBatch(
   db: Db,
   batch: ContactRow[],
   written: ReadonlyMap<string, string>,
+  dryRun = false,
 ): Promise<RowOutcomes> {
-  return db.transaction().execute(async (tx) => {
+  return inBatchTransaction(db, dryRun, async (tx) => {
     const outcomes: RowOutcomes = { created: 0, updated: 0, unchanged: 0, rejected: [] };
     const accounts = await tx
       .selectFrom('accounts')

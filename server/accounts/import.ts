@@ -29,7 +29,13 @@ export async function importCsv(
   maxBytes: number,
   /** Told, after each committed batch, which accounts' fields it changed (not called for a batch with none). */
   onChanges?: (changes: AccountFieldChanges[]) => void,
+  /**
+   * dryRun: every check and every write of the real import, each batch rolled back instead of committed — the
+   * report is the one the import would give, and nothing changes (onChanges is not called).
+   */
+  options: { dryRun?: boolean } = {},
 ): Promise<ImportReport> {
+  const dryRun = options.dryRun ?? false;
   const rejected: RejectedRow[] = [];
   let rows = 0;
   const firstRowOf = new Map<string, number>();
@@ -67,8 +73,8 @@ export async function importCsv(
       kind,
       rows,
       ...(await inBatches(valid, rejected, async (batch) => {
-        const { changes, ...outcomes } = await writeAccountBatch(db, batch, header.written);
-        if (changes.length > 0) onChanges?.(changes);
+        const { changes, ...outcomes } = await writeAccountBatch(db, batch, header.written, dryRun);
+        if (changes.length > 0 && !dryRun) onChanges?.(changes);
         return outcomes;
       })),
     };
@@ -109,7 +115,11 @@ export async function importCsv(
       valid.push(read.value);
     },
   );
-  return { kind, rows, ...(await inBatches(valid, rejected, (batch) => writeContactBatch(db, batch, header.written))) };
+  return {
+    kind,
+    rows,
+    ...(await inBatches(valid, rejected, (batch) => writeContactBatch(db, batch, header.written, dryRun))),
+  };
 }
 
 async function inBatches<Row>(

@@ -120,8 +120,17 @@ export interface DeliveryFilters {
   state?: OutboxState;
   accountId?: string;
   workflowId?: string;
+  /** Made on or after / on or before these days (YYYY-MM-DD, UTC): the dashboard's emails per day. */
+  from?: string;
+  to?: string;
+  /** Emails of the accounts this CSM owns (email, any case). */
+  owner?: string;
   limit: number;
 }
+
+/** The start of a UTC day, and of the day after one: days are UTC so every server and viewer count alike. */
+export const utcDayStart = (day: string) => sql<Date>`(${day}::date)::timestamp at time zone 'UTC'`;
+export const utcDayEnd = (day: string) => sql<Date>`(${day}::date + 1)::timestamp at time zone 'UTC'`;
 
 export async function listOutboxRows(db: Db, filters: DeliveryFilters): Promise<OutboxRow[]> {
   let query = db
@@ -133,5 +142,16 @@ export async function listOutboxRows(db: Db, filters: DeliveryFilters): Promise<
   if (filters.state) query = query.where('state', '=', filters.state);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.workflowId) query = query.where('workflow_id', '=', filters.workflowId);
+  if (filters.from) query = query.where('created_at', '>=', utcDayStart(filters.from));
+  if (filters.to) query = query.where('created_at', '<', utcDayEnd(filters.to));
+  if (filters.owner) {
+    const owner = filters.owner.toLowerCase();
+    query = query.where('account_id', 'in', (eb) =>
+      eb
+        .selectFrom('accounts')
+        .select(sql<string>`id::text`.as('id'))
+        .where(sql`lower(owner_csm_email)`, '=', owner),
+    );
+  }
   return query.execute();
 }

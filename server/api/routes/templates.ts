@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { renderEmail } from '../../email/templates/render.js';
 import { TemplateError } from '../../email/templates/liquid.js';
 import { TemplateKey } from '../../../engine/playbook/nodes.js';
+import { RenderedEmail } from '../../../engine/templates/rendered.js';
 import { EmailLocale, EmailTemplateContent, LocalizedEmail } from '../../../engine/templates/schema.js';
 import type { AppContext } from '../../context.js';
 import { previewData } from '../../templates/preview.js';
@@ -78,16 +79,6 @@ const RenderRequest = z
     error: 'give either key (a saved template) or template (one being edited), not both',
     path: ['key'],
   });
-
-const RenderedEmail = z
-  .object({
-    subject: z.string(),
-    html: z.string(),
-    text: z.string(),
-    locale: EmailLocale,
-    why: z.string().meta({ description: 'Why this language, e.g. "English: the contact’s locale (en)".' }),
-  })
-  .meta({ id: 'RenderedEmail' });
 
 function templateProblem(error: TemplateError): InvalidTemplateError {
   const path = error.place ? `locales.${error.place.locale}.${error.place.field}` : '(root)';

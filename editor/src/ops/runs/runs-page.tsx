@@ -1,0 +1,220 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
+import { RunListStatus } from '../../../../engine/dashboard/schema.js';
+import type { RunDetail } from '../../../../engine/runs/summary.js';
+import { playbooksApi } from '../../api/playbooks.js';
+import { OPEN_STATUSES, runsApi, type BulkResult } from '../../api/runs.js';
+import { Empty, ErrorMessage } from '../../ui/states.js';
+import { useAsync } from '../../ui/use-async.js';
+import { humanize } from '../../ui/words.js';
+import { opsApi } from '../api.js';
+import { AsyncView } from '../ui/async-view.js';
+import { fromNow, when } from '../ui/format.js';
+import { useFilters } from '../ui/use-filters.js';
+import { useDefaultOwner } from '../ui/own-portfolio.js';
+import '../ops.css';
+
+const FILTERS = ['playbook', 'version', 'node', 'reached', 'status', 'accountName', 'owner', 'account'] as const;
+const TEXT: { name: (typeof FILTERS)[number]; label: string; type?: string }[] = [
+  { name: 'accountName', label: 'Account name' },
+  { name: 'owner', label: 'Owner CSM (email)', type: 'email' },
+  { name: 'node', label: 'Stands at step (id)' },
+  { name: 'reached', label: 'Did step (id)' },
+  { name: 'version', label: 'Version', type: 'number' },
+];
+const OPEN = new Set<string>(OPEN_STATUSES);
+const LIMIT = 200;
+/** What each run waits for is asked of the run itself: for this many open runs of the page. */
+const DETAILED = 50;
+
+/** Every playbook run, found by playbook, version, step, status, account name and owner; bulk cancel or skip. */
+export function RunsPage() {
+  const [filters, setFilters] = useFilters(FILTERS);
+  const [draft, setDraft] = useState(filters);
+  useEffect(() => setDraft(filters), [filters]);
+  const playbooks = useAsync((signal) => playbooksApi.list(signal), []);
+  const defaultOwner = useDefaultOwner();
+  const owner = filters.owner ?? (filters.account ? undefined : defaultOwner);
+  const runs = useAsync(
+    async (signal) => {
+      const { items } = await opsApi.runs({ ...filters, owner, limit: String(LIMIT) }, signal);
+      const open = items.filter((r) => OPEN.has(r.status)).slice(0, DETAILED);
+      const details = new Map<string, RunDetail>();
+      await Promise.all(
+        open.map(async (r) => {
+          const detail = await opsApi.run(r.workflowId, signal).catch(() => undefined);
+          if (detail) details.set(r.workflowId, detail);
+        }),
+      );
+      return { items, details };
+    },
+    [filters, owner],
+  );
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
+  const [results, setResults] = useState<BulkResult[]>();
+  const [failure, setFailure] = useState<unknown>();
+  useEffect(() => setChosen(new Set()), [filters]);
+  const act = async (action: 'cancel' | 'skipWait') => {
+    setFailure(undefined);
+    try {
+      setResults((await runsApi.bulk(action, [...chosen])).results);
+      setChosen(new Set());
+      runs.reload();
+    } catch (error) {
+      setFailure(error);
+    }
+  };
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setFilters(draft);
+  };
+  const toggle = (workflowId: string) =>
+    setChosen((s) => {
+      const next = new Set(s);
+      if (next.has(workflowId)) next.delete(workflowId);
+      else next.add(workflowId);
+      return next;
+    });
+  return (
+    <div className="page wide">
+      <h1>Runs</h1>
+      <form className="filters" onSubmit={apply} aria-label="Filter runs">
+        <label className="field">
+          <span>Playbook</span>
+          <select value={filters.playbook ?? ''} onChange={(e) => setFilters({ playbook: e.target.value })}>
+            <option value="">Any</option>
+            {playbooks.status === 'ready' &&
+              playbooks.data.items.map((p) => (
+                <option key={p.key} value={p.key}>
+                  {p.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Status</span>
+          <select value={filters.status ?? ''} onChange={(e) => setFilters({ status: e.target.value })}>
+            <option value="">Any</option>
+            {RunListStatus.options.map((s) => (
+              <option key={s} value={s}>
+                {s === 'running' ? 'open (any)' : humanize(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {TEXT.map((f) => (
+          <label className="field" key={f.name}>
+            <span>{f.label}</span>
+            <input
+              type={f.type ?? 'search'}
+              value={draft[f.name] ?? ''}
+              min={f.type === 'number' ? 1 : undefined}
+              style={f.type === 'number' ? { width: '5rem' } : undefined}
+              onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value || undefined })}
+            />
+          </label>
+        ))}
+        <button type="submit">Apply</button>
+      </form>
+      <AsyncView
+        state={runs}
+        what="runs"
+        isEmpty={(data) => data.items.length === 0}
+        empty={<Empty title="No run matches these filters" />}
+      >
+        {({ items, details }) => {
+          const selectable = items.filter((r) => OPEN.has(r.status));
+          return (
+            <>
+              <div className="actions">
+                <button type="button" disabled={chosen.size === 0} onClick={() => void act('skipWait')}>
+                  Skip the wait ({chosen.size})
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={chosen.size === 0}
+                  onClick={() => void act('cancel')}
+                >
+                  Cancel runs ({chosen.size})
+                </button>
+                <span className="muted">
+                  {items.length === LIMIT
+                    ? `The newest ${LIMIT} runs; narrow the filters to see others.`
+                    : `${items.length} runs`}
+                </span>
+              </div>
+              <table className="table" data-testid="run-list">
+                <thead>
+                  <tr>
+                    <th scope="col">
+                      <input
+                        type="checkbox"
+                        aria-label="Select every open run listed"
+                        disabled={selectable.length === 0}
+                        checked={selectable.length > 0 && chosen.size === selectable.length}
+                        onChange={(e) =>
+                          setChosen(new Set(e.target.checked ? selectable.map((r) => r.workflowId) : []))
+                        }
+                      />
+                    </th>
+                    <th scope="col">Account</th>
+                    <th scope="col">Playbook</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Waits on</th>
+                    <th scope="col">Until</th>
+                    <th scope="col">Started</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((run) => {
+                    const waiting = details.get(run.workflowId)?.position?.waiting;
+                    const label = run.accountName ?? run.account ?? run.workflowId;
+                    return (
+                      <tr key={`${run.workflowId}/${run.runId}`}>
+                        <td>
+                          {OPEN.has(run.status) && (
+                            <input
+                              type="checkbox"
+                              aria-label={`Select the run of ${label} in ${run.playbook ?? 'its playbook'}`}
+                              checked={chosen.has(run.workflowId)}
+                              onChange={() => toggle(run.workflowId)}
+                            />
+                          )}
+                        </td>
+                        <td>
+                          <Link to={`/runs/${encodeURIComponent(run.workflowId)}`}>{label}</Link>
+                          {run.ownerCsmEmail && <div className="muted">{run.ownerCsmEmail}</div>}
+                        </td>
+                        <td>
+                          {run.playbook ?? '—'}
+                          {run.version !== null && <span className="muted"> v{run.version}</span>}
+                        </td>
+                        <td>{humanize(run.status)}</td>
+                        <td>{waiting ? `${run.node}: ${waiting.detail}` : (run.node ?? '—')}</td>
+                        <td className="nowrap">
+                          {waiting ? `${when(waiting.until)} (${fromNow(waiting.until)})` : '—'}
+                        </td>
+                        <td className="nowrap">{when(run.startedAt)}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </>
+          );
+        }}
+      </AsyncView>
+      {failure !== undefined && <ErrorMessage error={failure} />}
+      {results && (
+        <ul className="results" role="status" aria-label="What the bulk action did">
+          {results.map((r) => (
+            <li key={r.workflowId}>
+              {r.workflowId}: {r.ok ? 'done' : r.error}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,3 +1,4 @@
+import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import type { Issue } from '../../engine/errors.js';
 import { DomainError, type DomainErrorKind } from '../errors.js';
 
@@ -34,6 +35,15 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof DomainError)
     return new HttpError(STATUS_OF[error.kind], error.code, error.message, error.issues);
+  // Temporal did not answer in time, or not at all (a query no worker picked up on a loaded machine, the server
+  // restarting): nothing the client did wrong, and worth a retry — a 503, never a 500.
+  if (isGrpcDeadlineError(error) || unavailableGrpc(error)) {
+    return new HttpError(
+      503,
+      'engine_unavailable',
+      'The workflow engine did not answer in time; nothing changed, try again',
+    );
+  }
   const e = error as { type?: string; status?: number; message?: string };
   if (e.type === 'entity.parse.failed')
     return new HttpError(400, 'invalid_json', `The body is not valid JSON: ${e.message}`);
@@ -45,4 +55,12 @@ export function toHttpError(error: unknown): HttpError {
     return new HttpError(e.status, 'bad_request', e.message ?? 'Bad request');
   }
   return new HttpError(500, 'internal', 'Stayflow failed to handle this request; the server log has the details');
+}
+
+// gRPC status 14 UNAVAILABLE, on the error or its cause (the client wraps it in a ServiceError).
+function unavailableGrpc(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && e.code === 14) return true;
+  }
+  return false;
 }

@@ -169,12 +169,15 @@ describe('the approvals inbox', () => {
 
     const decided = await api('POST', `/api/approvals/${waiting.id}/decision`, { decision: 'approved' });
     expect(decided.status).toBe(200);
-    await until('the run to finish', async () =>
-      (await runStatus(enrolled.body.workflowId)).status === 'completed' ? true : undefined,
+    // Generous: on a loaded 2-core machine a workflow task alone has taken over 6 s.
+    await until(
+      'the run to finish',
+      async () => ((await runStatus(enrolled.body.workflowId)).status === 'completed' ? true : undefined),
+      60_000,
     );
     expect(await approvalsOf(`view=open&run=${run}`)).toEqual([]);
     expect((await approvalsOf(`view=decided&run=${run}`)).map((a) => a.status)).toEqual(['approved']);
-  }, 60_000);
+  }, 120_000);
 
   it('refuses a view it does not have and a cursor it did not give out', async () => {
     expect((await api('GET', '/api/approvals?view=everything')).status).toBe(400);

@@ -15,11 +15,17 @@ const configKeys = Object.keys(Config.shape).sort();
 interface Service {
   image?: string;
   build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
   environment?: Record<string, unknown> | string[];
   deploy?: { replicas?: number };
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  restart?: string;
+  configs?: (string | { source: string; target?: string })[];
 }
 interface Compose {
   services?: Record<string, Service>;
+  configs?: Record<string, { content?: string; file?: string }>;
 }
 
 // `merge: true` so the `<<: *stayflow-env` anchors expand as Docker Compose expands them.
@@ -47,9 +53,18 @@ function environment(name: string): Record<string, string> {
 }
 
 describe('docker-compose.yml', () => {
-  it('has the six services', () => {
+  it('has the eight services', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'mailpit', 'postgres', 'temporal', 'temporal-ui', 'worker'].sort(),
+      [
+        'api',
+        'mailpit',
+        'postgres',
+        'temporal',
+        'temporal-namespace',
+        'temporal-schema',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
   });
 
@@ -88,7 +103,92 @@ describe('docker-compose.yml', () => {
 
   it('points the Temporal UI at the temporal service', () => {
     expect(environment('temporal-ui').TEMPORAL_ADDRESS).toBe('temporal:7233');
-    expect(service('temporal').image).toMatch(/^temporalio\/auto-setup:1\.29\.\d+$/);
+  });
+});
+
+// The scaled shape's promises: what docs/scaling.md describes is what `docker compose up` starts.
+describe('docker-compose.yml, the scaled shape', () => {
+  const oneShot = (name: string) => ['no', 'on-failure'].includes((service(name).restart ?? 'no').split(':')[0]!);
+  /** A service's dependencies with their conditions (the short list form has none). */
+  const dependsOn = (name: string): Record<string, { condition?: string }> => {
+    const deps = service(name).depends_on ?? {};
+    return Array.isArray(deps) ? Object.fromEntries(deps.map((d) => [d, {}])) : deps;
+  };
+  const imageTag = (image: string) => /^[^:@]+:([^@]+)$/.exec(image)?.[1];
+  const initSql = () => {
+    const mounts = service('postgres').configs ?? [];
+    const sources = mounts.map((m) => (typeof m === 'string' ? m : m.source));
+    return sources.map((source) => compose.configs?.[source]?.content ?? '').join('\n');
+  };
+
+  it('runs Temporal on its maintained server image, not the deprecated auto-setup one', () => {
+    const images = Object.values(services).map((s) => s.image ?? '');
+    expect(images.filter((image) => image.includes('auto-setup'))).toEqual([]);
+    expect(service('temporal').image).toMatch(/^temporalio\/server:\d+\.\d+\.\d+$/);
+  });
+
+  it("sets Temporal's schema up with the admin tools of the same version, before the server starts", () => {
+    const schema = service('temporal-schema');
+    expect(imageTag(schema.image ?? '')).toBe(imageTag(service('temporal').image ?? ''));
+    expect(schema.image).toMatch(/^temporalio\/admin-tools:/);
+    const script = [schema.command ?? ''].flat().join('\n');
+    expect(script).toContain('temporal-sql-tool');
+    expect(script).toContain('setup-schema');
+    expect(script).toContain('update-schema');
+    expect(script).toMatch(/postgresql\/v12\/\$\$db\/versioned/);
+    expect(script).toContain('temporal_visibility');
+    expect(dependsOn('temporal')['temporal-schema']?.condition).toBe('service_completed_successfully');
+  });
+
+  it('pins every image to a version tag', () => {
+    for (const [name, s] of Object.entries(services)) {
+      const tag = imageTag(s.image ?? '');
+      expect(tag, `${name}: ${s.image ?? 'no image'}`).toMatch(/\d/);
+      expect(tag, name).not.toBe('latest');
+    }
+    // What this checkout builds is tagged with its own version, so two checkouts never share a tag.
+    const { version } = JSON.parse(read('package.json')) as { version: string };
+    for (const name of ['api', 'worker']) expect(service(name).image, name).toBe(`stayflow:${version}`);
+  });
+
+  it('has a healthcheck on every long-running service; one-shot jobs gate what needs them by their exit', () => {
+    for (const [name, s] of Object.entries(services)) {
+      if (oneShot(name)) continue;
+      expect(s.healthcheck?.disable, name).not.toBe(true);
+      expect([s.healthcheck?.test ?? []].flat().length, `${name} has no healthcheck`).toBeGreaterThan(1);
+    }
+    for (const name of Object.keys(services)) {
+      for (const [dependency, { condition }] of Object.entries(dependsOn(name))) {
+        const wanted = oneShot(dependency) ? 'service_completed_successfully' : 'service_healthy';
+        expect(condition, `${name} → ${dependency}`).toBe(wanted);
+      }
+    }
+  });
+
+  it('gives Temporal and the app separate database users, neither of them the superuser', () => {
+    const sql = initSql();
+    const superuser = environment('postgres').POSTGRES_USER;
+    const temporalUser = environment('temporal').POSTGRES_USER;
+    const schemaUser = /-u (\w+)/.exec([service('temporal-schema').command ?? ''].flat().join(' '))?.[1];
+    const app = new URL(loadConfig(environment('api')).DATABASE_URL ?? 'missing:');
+    expect(new URL(loadConfig(environment('worker')).DATABASE_URL ?? 'missing:').username).toBe(app.username);
+    expect(new Set([superuser, temporalUser, app.username]).size).toBe(3);
+    expect(schemaUser).toBe(temporalUser);
+    expect(sql).toMatch(new RegExp(`CREATE ROLE ${temporalUser} LOGIN`));
+    expect(sql).toMatch(new RegExp(`CREATE ROLE ${app.username} LOGIN`));
+    for (const db of ['temporal', 'temporal_visibility']) {
+      expect(sql).toMatch(new RegExp(`CREATE DATABASE ${db} OWNER ${temporalUser};`));
+    }
+    expect(sql).toMatch(new RegExp(`CREATE DATABASE ${app.pathname.slice(1)} OWNER ${app.username};`));
+    expect(sql).toMatch(/REVOKE ALL ON DATABASE .* FROM PUBLIC/);
+  });
+
+  it('runs the API and the workers as separate services, on the image built from the Dockerfile, its own CMD', () => {
+    expect(environment('api').STAYFLOW_ROLE).toBe('api');
+    expect(environment('worker').STAYFLOW_ROLE).toBe('worker');
+    // The Dockerfile's CMD starts the built server; a command here would have to say the same, so none is set.
+    for (const name of ['api', 'worker']) expect(service(name).command, name).toBeUndefined();
+    expect(service('worker').deploy?.replicas).toBeGreaterThan(1);
   });
 });
 

@@ -22,6 +22,7 @@ import { installShippedTemplates } from './templates/shipped.js';
 import { installSeedPlaybooks } from './playbooks/seed.js';
 import { loadLinkSecret } from './email/link-secret.js';
 import { parseFrequencyCap } from './email/frequency-cap.js';
+import { closeRenderPool } from './email/templates/render-pool.js';
 import { packageVersion } from './package-root.js';
 import { bootstrapAccess } from './auth/bootstrap.js';
 import { outboundPolicy } from './effects/outbound-policy.js';
@@ -72,6 +73,8 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
     const outbound = outboundPolicy(config);
     const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.dataDir });
     cleanup.push(() => database.close());
+    // Render threads start on the first email; closed after the worker and the API that use them.
+    cleanup.push(() => closeRenderPool());
     logger.info({ database: database.location }, `database ready (${database.kind})`);
     await installDefaultScorecard(database.db);
     const templates = await installShippedTemplates(database.db);

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import { checkEmailTemplate, type TemplateCheck } from '../email/templates/check.js';
+import { renderProblems } from '../email/templates/render-check.js';
 import type { Issue } from '../../engine/errors.js';
 import { accountFieldVocabulary } from '../../engine/playbook/account-fields.js';
 import { canonicalJson, fnv1a64 } from '../../engine/playbook/checksum.js';
@@ -66,12 +67,16 @@ export async function findTemplate(db: Db, key: string): Promise<TemplateRecord>
 }
 
 /**
- * Checks a template against this install's variables (built-in and custom account fields); throws a 422 listing
- * every problem with its language and part (`locales.es.body`).
+ * Checks a template against this install's variables (built-in and custom account fields), then renders it for a
+ * sample account within the render budget; throws a 422 listing every problem with its language and part
+ * (`locales.es.body`).
  */
 export async function checkTemplateForInstall(db: Db, content: EmailTemplateContent): Promise<TemplateCheck> {
   const check = checkEmailTemplate(content, accountFieldVocabulary(await compileAccountFields(db)));
   if (check.issues.length > 0) throw new InvalidTemplateError(check.issues);
+  // Only a template that parses is rendered: the sample render catches what parsing cannot (loops, sizes).
+  const rendering = await renderProblems(content);
+  if (rendering.length > 0) throw new InvalidTemplateError(rendering);
   return check;
 }
 

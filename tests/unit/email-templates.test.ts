@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { checkEmailTemplate } from '../../server/email/templates/check.js';
 import { TemplateError } from '../../server/email/templates/liquid.js';
 import { chooseLocale } from '../../server/email/templates/locale.js';
-import { renderEmail } from '../../server/email/templates/render.js';
+// The rendering itself, on this thread: the pool that runs it off the event loop is tested in the component lane.
+import { renderEmailInThread as renderEmail } from '../../server/email/templates/render.js';
 import {
   SAMPLE_TEMPLATE_INPUT,
   templateVariables,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderEmail } from '../../server/email/templates/render.js';
+// The rendering itself, on this thread: the pool that runs it off the event loop is tested in the component lane.
+import { renderEmailInThread as renderEmail } from '../../server/email/templates/render.js';
 import { SAMPLE_TEMPLATE_INPUT, templateVariables } from '../../server/email/templates/variables.js';
 import { loadShippedTemplates } from '../../server/templates/shipped.js';
 

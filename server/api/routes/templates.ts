@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { renderEmail } from '../../email/templates/render.js';
+import { renderEmail } from '../../email/templates/render-pool.js';
 import { TemplateError } from '../../email/templates/liquid.js';
 import { TemplateKey } from '../../../engine/playbook/nodes.js';
 import { RenderedEmail } from '../../../engine/templates/rendered.js';

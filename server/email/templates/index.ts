@@ -3,7 +3,8 @@ export { checkEmailTemplate, type TemplateCheck } from './check.js';
 export { emailLayout, type EmailFooter } from './layout.js';
 export { TemplateError, type TemplateErrorCode, type TemplatePlace } from './liquid.js';
 export { chooseLocale, emailLocaleOf, type LocaleChoice, type LocalePreferences, type LocaleSource } from './locale.js';
-export { renderEmail, type RenderEmailInput, type RenderedEmail } from './render.js';
+export { renderEmailInThread, type RenderEmailInput, type RenderedEmail } from './render.js';
+export { closeRenderPool, renderEmail, RENDER_BUDGET_MS } from './render-pool.js';
 export {
   SAMPLE_TEMPLATE_INPUT,
   templateVariables,

@@ -74,8 +74,14 @@ function preheaderOf(text: string): string {
  * A template and its data → subject, HTML and plain text in the language chosen for the recipient. Throws a
  * TemplateError (syntax, too slow or too big) naming the language, the part and the line; such an error does not
  * go away on a retry.
+ *
+ * This runs on the calling thread: the product calls `renderEmail` (render-pool.ts), which runs it in a worker
+ * thread with a time budget, so a heavy template never stalls the API or the Temporal worker's event loop.
  */
-export async function renderEmail(template: EmailTemplateContent, input: RenderEmailInput): Promise<RenderedEmail> {
+export async function renderEmailInThread(
+  template: EmailTemplateContent,
+  input: RenderEmailInput,
+): Promise<RenderedEmail> {
   const accountLocale = input.variables.account.locale;
   const choice = chooseLocale(template, {
     ...input.locale,

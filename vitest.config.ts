@@ -62,6 +62,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Faults on the real product: `npm start` killed -9 mid-burst, Temporal stopped, an SMTP relay refusing.
+          // Each file starts its own processes (no shared stack: the tests kill them).
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          testTimeout: 15 * 60_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'postgres',
           include: ['tests/postgres/**/*.test.ts'],
           globalSetup: ['tests/support/setup-postgres.ts'],

@@ -19,6 +19,7 @@ const lanes = {
   integration: { needs: ['temporal'] },
   postgres: { needs: ['postgres'] },
   browser: { needs: ['temporal', 'chromium'] },
+  faults: { needs: ['temporal'] },
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));

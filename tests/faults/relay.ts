@@ -1,0 +1,78 @@
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+// An SMTP relay that outlives the Stayflow processes the fault tests kill: it stores each message before it
+// answers 250, as a real provider does, so "received" means what a recipient would see. It can be told to answer
+// 451 (try again later) or 550 (refused) for a while, as a relay under maintenance or a dead mailbox does.
+
+export interface RelayedMail {
+  to: string[];
+  subject: string;
+  messageId: string;
+  /** When the relay accepted it (epoch ms). */
+  at: number;
+}
+
+export type RelayMode = 'accept' | 'tempfail';
+
+export interface Relay {
+  port: number;
+  mail: RelayedMail[];
+  /** 451 for every message while 'tempfail'; counts the refusals. */
+  setMode(mode: RelayMode): void;
+  refused: number;
+  /** Recipients answered 550 (mailbox does not exist) whatever the mode. */
+  rejectRecipients: Set<string>;
+  close(): Promise<void>;
+}
+
+export async function startRelay(): Promise<Relay> {
+  let mode: RelayMode = 'accept';
+  const relay: Relay = {
+    port: 0,
+    mail: [],
+    refused: 0,
+    rejectRecipients: new Set(),
+    setMode: (next) => {
+      mode = next;
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onRcptTo(address, _session, callback) {
+      if (relay.rejectRecipients.has(address.address.toLowerCase())) {
+        const error = Object.assign(new Error('5.1.1 mailbox does not exist'), { responseCode: 550 });
+        return callback(error);
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        if (mode === 'tempfail') {
+          relay.refused += 1;
+          const error = Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 });
+          return callback(error);
+        }
+        simpleParser(Buffer.concat(chunks))
+          .then((parsed) => {
+            relay.mail.push({
+              to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+              subject: parsed.subject ?? '',
+              messageId: parsed.messageId ?? '',
+              at: Date.now(),
+            });
+            callback();
+          })
+          .catch((error: Error) => callback(error));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  relay.port = (server.server.address() as { port: number }).port;
+  return relay;
+}

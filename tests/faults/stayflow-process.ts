@@ -1,0 +1,87 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { until } from '../support/until.js';
+
+// `npm start` as a user runs it — `node scripts/start.mjs`, which starts the server, which starts the embedded
+// Temporal dev server — in a process group of its own, so a test can kill -9 the whole tree at once, as a power
+// cut or the OOM killer would, and start it again with the same one command.
+
+export interface StayflowProcess {
+  url: string;
+  token: string;
+  /** Starts the tree (again), and resolves when /api/health answers 200. */
+  start(): Promise<void>;
+  /** kill -9 of every process in the tree's group. */
+  killHard(): void;
+  /** SIGTERM, then waits for the launcher to exit. */
+  stop(): Promise<void>;
+  /** Each start's output: .data/test/faults/<name>-<n>.log. */
+  logs: string[];
+}
+
+export function stayflowProcess(name: string, env: Record<string, string>): StayflowProcess {
+  const logDir = path.join('.data', 'test', 'faults');
+  mkdirSync(logDir, { recursive: true });
+  const url = `http://127.0.0.1:${env.PORT}`;
+  let child: ChildProcess | undefined;
+  const self: StayflowProcess = {
+    url,
+    token: env.STAYFLOW_BOOTSTRAP_TOKEN ?? '',
+    logs: [],
+    async start() {
+      const log = path.join(logDir, `${name}-${self.logs.length + 1}.log`);
+      self.logs.push(log);
+      const out = createWriteStream(log);
+      child = spawn(process.execPath, ['scripts/start.mjs'], {
+        detached: true,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.pipe(out);
+      child.stderr!.pipe(out);
+      const started = child;
+      await until(
+        `Stayflow to answer on ${url} (log: ${log})`,
+        async () => {
+          if (started.exitCode !== null) throw new Error(`npm start exited with ${started.exitCode}; see ${log}`);
+          const res = await fetch(`${url}/api/health`).catch(() => undefined);
+          return res?.status === 200 ? true : undefined;
+        },
+        180_000,
+      );
+    },
+    killHard() {
+      if (!child?.pid) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      child = undefined;
+    },
+    async stop() {
+      const running = child;
+      if (!running?.pid || running.exitCode !== null) return;
+      const exited = new Promise((resolve) => running.once('exit', resolve));
+      process.kill(-running.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+      self.killHard();
+    },
+  };
+  return self;
+}
+
+/** One API call as the stack's bootstrap admin: the status and the parsed body. */
+export async function call(stayflow: StayflowProcess, method: string, route: string, body?: unknown) {
+  const res = await fetch(`${stayflow.url}${route}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${stayflow.token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}

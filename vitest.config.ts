@@ -73,6 +73,17 @@ export default defineConfig({
       },
       {
         test: {
+          // schemathesis against the real stack's OpenAPI document (tests/fuzz): a few minutes, loopback only.
+          name: 'fuzz',
+          include: ['tests/fuzz/**/*.test.ts'],
+          setupFiles: ['tests/fuzz/loopback-fence.ts'],
+          testTimeout: 10 * 60_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'postgres',
           include: ['tests/postgres/**/*.test.ts'],
           globalSetup: ['tests/support/setup-postgres.ts'],

@@ -5,6 +5,7 @@
 #   test-server  Temporal's time-skipping test server (Java) from Maven Central, with a fast-start wrapper
 #   postgres     a PostgreSQL server (Debian package) for the Postgres test lane
 #   chromium     Debian's Chromium, which the browser test lane drives headless (playwright-core)
+#   schemathesis schemathesis (PyPI, pinned) in a Python virtual environment, for the fuzz test lane
 #   all          every one of the above
 # Each step prints what it does and how long it took; a second run finds the cache and returns in milliseconds.
 # The resolved paths are written to $STAYFLOW_CACHE_DIR/paths.env for the start script and the tests to read.
@@ -12,6 +13,7 @@ set -euo pipefail
 
 CACHE_DIR="${STAYFLOW_CACHE_DIR:-$HOME/.cache/stayflow}"
 TEMPORAL_CLI_VERSION="${TEMPORAL_CLI_VERSION:-v1.5.1}"
+SCHEMATHESIS_VERSION="${SCHEMATHESIS_VERSION:-4.32.5}"
 TEST_SERVER_VERSION="$(sed -n 's:.*<temporal.test-server.version>\(.*\)</temporal.test-server.version>.*:\1:p' "$(dirname "$0")/test-server/pom.xml")"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 mkdir -p "$CACHE_DIR"
@@ -154,11 +156,34 @@ provision_chromium() {
   log "Chromium at $bin ($(since "$t0"))"
 }
 
+# schemathesis in its own virtual environment under the cache (never the system Python's packages), pinned. A venv
+# cannot be moved once made, so a marker written last says it is complete; an interrupted install is made again.
+provision_schemathesis() {
+  local t0; t0=$(date +%s)
+  local dir="$CACHE_DIR/schemathesis-$SCHEMATHESIS_VERSION"
+  if [ ! -f "$dir/.complete" ]; then
+    if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+      log "installing Python 3 with venv (Debian python3-venv)"
+      apt_install python3-venv
+    fi
+    log "installing schemathesis $SCHEMATHESIS_VERSION from PyPI into $dir (first time only: ~1 min)"
+    rm -rf "$dir"
+    python3 -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" >&2
+    touch "$dir/.complete"
+  else
+    log "schemathesis from cache: $dir"
+  fi
+  record SCHEMATHESIS_PATH "$dir/bin/st"
+  log "schemathesis $SCHEMATHESIS_VERSION ready ($(since "$t0"))"
+}
+
 case "${1:-all}" in
   temporal) provision_temporal ;;
   test-server) provision_test_server ;;
   postgres) provision_postgres ;;
   chromium) provision_chromium ;;
-  all) provision_temporal; provision_test_server; provision_postgres; provision_chromium ;;
-  *) echo "usage: $0 [temporal|test-server|postgres|chromium|all]" >&2; exit 2 ;;
+  schemathesis) provision_schemathesis ;;
+  all) provision_temporal; provision_test_server; provision_postgres; provision_chromium; provision_schemathesis ;;
+  *) echo "usage: $0 [temporal|test-server|postgres|chromium|schemathesis|all]" >&2; exit 2 ;;
 esac

@@ -20,6 +20,7 @@ const lanes = {
   postgres: { needs: ['postgres'] },
   browser: { needs: ['temporal', 'chromium'] },
   faults: { needs: ['temporal'] },
+  fuzz: { needs: ['temporal', 'schemathesis'] },
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));

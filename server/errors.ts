@@ -2,7 +2,7 @@ import type { Issue } from '../engine/errors.js';
 
 /**
  * What went wrong, in the domain's words. Domain services (stores, the email outbox, enrollment) throw these;
- * the worker branches on `kind`, and only `server/api/` turns a kind into an HTTP status (see api/problems.ts),
+ * the worker branches on `kind`, and only `server/api/` turns a kind into an HTTP status (see api/http-error.ts),
  * so no service knows it is being called over HTTP.
  */
 export type DomainErrorKind =
@@ -23,6 +23,8 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: Issue[],
+    /** In how many seconds trying again can succeed (a lock-out's end); the API says so in Retry-After. */
+    readonly retryAfterS?: number,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -23,7 +23,11 @@ export const Email = z
   .email({
     error: (issue) => (issue.input === undefined ? 'is required' : 'must be an email address such as ana@acme.example'),
   })
-  .max(254, { error: 'must be at most 254 characters' });
+  .max(254, { error: 'must be at most 254 characters' })
+  // RFC 5321: a mailbox's local part is at most 64 octets; SMTP servers refuse longer ones at send time.
+  .refine((address) => address.lastIndexOf('@') <= 64, {
+    error: 'the part before @ must be at most 64 characters',
+  });
 const Mrr = z
   .number({ error: 'must be a number' })
   .min(0, { error: 'must not be negative' })

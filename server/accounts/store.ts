@@ -19,6 +19,7 @@ import { compileAccountFields } from './field-definitions.js';
 import { accountColumns, newAccount, selectAccounts, toAccount, uniqueViolation } from './rows.js';
 import { isUuid } from '../db/uuid.js';
 import { reassignOpenWork } from '../approvals/store.js';
+import { invalidCursor } from '../db/page-cursor.js';
 
 const duplicateExternalId = (externalId: string) =>
   new DomainError(
@@ -139,11 +140,7 @@ function decodeCursor(cursor: string): [string, string] {
   } catch {
     // reported below
   }
-  throw new DomainError(
-    'invalid',
-    'invalid_request',
-    'The cursor is not one this API gave out; start again without it',
-  );
+  throw invalidCursor();
 }
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

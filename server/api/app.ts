@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import swaggerUiDist from 'swagger-ui-dist';
 import type { AppContext } from '../context.js';
 import { packageRoot } from '../package-root.js';
-import { HttpError, toHttpError } from './http-error.js';
+import { HttpError, sendProblem, toHttpError } from './http-error.js';
 import { openApiDocument } from './openapi.js';
 import { mountRoutes, type Route } from './route.js';
 import { healthRoutes } from './routes/health.js';
@@ -132,11 +132,11 @@ export function createApp(ctx: AppContext, logger: Logger, opts: AppOptions = {}
   return app;
 }
 
-// Every error leaves as `{ error: { code, message, issues? } }`; anything a client could cause maps to a 4xx.
+// Every error leaves as an RFC 9457 problem (http-error.ts); anything a client could cause maps to a 4xx.
 const errorHandler: ErrorRequestHandler = (error, req, res, _next) => {
   const known = toHttpError(error);
   if (known.status >= 500) req.log.error({ err: error }, 'request failed');
-  res.status(known.status).json({ error: { code: known.code, message: known.message, issues: known.issues } });
+  sendProblem(res, known, req.originalUrl.split('?')[0]!);
 };
 
 function trustProxy(value: string): boolean | number | string {

@@ -3,8 +3,8 @@ import { InboxView } from '../../engine/approvals/record.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
 import type { Database } from '../db/schema.js';
-import { DomainError } from '../errors.js';
 import { toApproval, type Approval } from './store.js';
+import { invalidCursor } from '../db/page-cursor.js';
 
 // The approvals inbox: what waits on me, on my team, what is overdue, what was decided — always within what the
 // caller may see (a CSM: assigned to them or on their accounts; a manager: theirs and their team's; admins, ops,
@@ -100,11 +100,7 @@ function decodeCursor(cursor: string): [Date, string] {
   } catch {
     // reported below
   }
-  throw new DomainError(
-    'invalid',
-    'invalid_request',
-    'The cursor is not one this API gave out; start again without it',
-  );
+  throw invalidCursor();
 }
 
 /**

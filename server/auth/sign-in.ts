@@ -42,6 +42,8 @@ export async function signIn(
       'rate_limited',
       'too_many_attempts',
       `Too many failed sign-ins: try again after ${locked.toISOString()}`,
+      undefined,
+      Math.ceil((locked.getTime() - now.getTime()) / 1000),
     );
   }
   const user = await findUserByEmail(db, email);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
+import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
 import type { EmailOutboxTable, OutboxState } from '../db/schema.js';
 
 // The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
@@ -126,19 +127,30 @@ export interface DeliveryFilters {
   /** Emails of the accounts this CSM owns (email, any case). */
   owner?: string;
   limit: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
 }
 
 /** The start of a UTC day, and of the day after one: days are UTC so every server and viewer count alike. */
 export const utcDayStart = (day: string) => sql<Date>`(${day}::date)::timestamp at time zone 'UTC'`;
 export const utcDayEnd = (day: string) => sql<Date>`(${day}::date + 1)::timestamp at time zone 'UTC'`;
 
-export async function listOutboxRows(db: Db, filters: DeliveryFilters): Promise<OutboxRow[]> {
+/** Emails newest first, a page at a time (keyset on the creation time and id); `nextCursor` is null on the last. */
+export async function listOutboxRows(
+  db: Db,
+  filters: DeliveryFilters,
+): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
   let query = db
     .selectFrom('email_outbox')
     .selectAll()
+    .select(timeKey('created_at').as('cursor_at'))
     .orderBy('created_at', 'desc')
-    .orderBy('id')
-    .limit(filters.limit);
+    .orderBy('id', 'desc')
+    .limit(filters.limit + 1);
+  if (filters.cursor) {
+    const [at, id] = decodeCursor(filters.cursor, ['time', 'uuid']);
+    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
+  }
   if (filters.state) query = query.where('state', '=', filters.state);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.workflowId) query = query.where('workflow_id', '=', filters.workflowId);
@@ -153,5 +165,10 @@ export async function listOutboxRows(db: Db, filters: DeliveryFilters): Promise<
         .where(sql`lower(owner_csm_email)`, '=', owner),
     );
   }
-  return query.execute();
+  return pageOf(
+    await query.execute(),
+    filters.limit,
+    ({ cursor_at: _at, ...row }) => row,
+    (row) => [row.cursor_at, row.id],
+  );
 }

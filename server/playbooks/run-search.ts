@@ -1,8 +1,13 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers.js';
 import { sql } from 'kysely';
 import type { RunListItem } from '../../engine/runs/summary.js';
 import type { AppContext } from '../context.js';
 import type { Db } from '../db/database.js';
+import { decodeCursor, encodeCursor, invalidCursor } from '../db/page-cursor.js';
 import { isUuid } from '../db/uuid.js';
+import { loadLinkSecret } from '../email/link-secret.js';
+import { DomainError } from '../errors.js';
 import { runSummary, runsQuery, type RunFilters } from './runs.js';
 
 // Finding runs the way people look for them: by the customer's name and by who owns the account, not by uuid.
@@ -20,6 +25,8 @@ export interface RunSearch extends RunFilters {
 }
 
 type Ctx = Pick<AppContext, 'temporal' | 'database'>;
+/** Paging signs its cursors with the install's secret (config.LINK_SECRET, or the stored one). */
+type PagingCtx = Pick<AppContext, 'temporal' | 'database' | 'config'>;
 
 /** Ids per visibility query: long `IN` lists are slow to parse, and a query's length is bounded. */
 const CHUNK = 200;
@@ -90,18 +97,74 @@ export async function* eachRun(ctx: Ctx, search: RunSearch, cap = 10_000) {
   }
 }
 
-/** The runs a search finds, newest first, each with its account's name and owner (null for an unstored account). */
-export async function searchRuns(ctx: Ctx, search: RunSearch, limit: number): Promise<RunListItem[]> {
-  const found: ReturnType<typeof runSummary>[] = [];
-  for (const query of await searchQueries(ctx, search)) {
-    let taken = 0;
-    for await (const info of ctx.temporal.workflow.list({ query, pageSize: Math.min(limit, 100) })) {
-      found.push(runSummary(info));
-      if (++taken >= limit) break;
-    }
+// A runs cursor is where Temporal's visibility list stopped: which of the search's queries (chunks) and that query's
+// own nextPageToken. Temporal does not check a token it is handed (garbage answers "something went wrong"), so the
+// cursor is signed with the install's secret over the search's queries: a cursor of another search, or one nobody
+// gave out, is refused before Temporal sees it.
+async function cursorMac(ctx: PagingCtx, queries: string[], chunk: number, token: string): Promise<string> {
+  const secret = await loadLinkSecret(ctx.database.db, ctx.config.LINK_SECRET);
+  return createHmac('sha256', `runs-cursor:${secret}`)
+    .update(JSON.stringify([queries, chunk, token]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+async function decodeRunCursor(ctx: PagingCtx, cursor: string, queries: string[]) {
+  const [mac, chunk, token] = decodeCursor(cursor, ['text', 'int', 'text']);
+  const expected = await cursorMac(ctx, queries, chunk, token);
+  if (mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
+    throw new DomainError(
+      'invalid',
+      'invalid_cursor',
+      'The cursor is not one this API gave out for this search (its filters, or the accounts they match, changed); start again without it',
+    );
   }
-  // Each chunk comes newest first; together they are sorted again before the page is cut.
-  const runs = found.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
+  return { chunk, token: token ? Buffer.from(token, 'base64url') : undefined };
+}
+
+// gRPC INVALID_ARGUMENT: Temporal refused the page token (one it did not give out).
+const invalidArgument = (error: unknown) => (error as { code?: unknown }).code === 3;
+
+/**
+ * One page of the runs a search finds, each with its account's name and owner (null for an unstored account).
+ * Newest first within each visibility query; a name, owner or step search spanning more than one chunk of ids lists
+ * chunk after chunk. `nextCursor` (Temporal's own page token, wrapped) is null on the last page.
+ */
+export async function searchRuns(
+  ctx: PagingCtx,
+  search: RunSearch,
+  page: { limit: number; cursor?: string },
+): Promise<{ items: RunListItem[]; nextCursor: string | null }> {
+  const queries = await searchQueries(ctx, search);
+  let { chunk, token } = page.cursor
+    ? await decodeRunCursor(ctx, page.cursor, queries)
+    : { chunk: 0, token: undefined as Uint8Array | undefined };
+  const runs: ReturnType<typeof runSummary>[] = [];
+  const { namespace, loadedDataConverter } = ctx.temporal.options;
+  while (chunk < queries.length && runs.length < page.limit) {
+    let response;
+    try {
+      response = await ctx.temporal.workflowService.listWorkflowExecutions({
+        namespace,
+        query: queries[chunk],
+        pageSize: page.limit - runs.length,
+        nextPageToken: token,
+      });
+    } catch (error) {
+      if (token && invalidArgument(error)) throw invalidCursor();
+      throw error;
+    }
+    for (const raw of response.executions) {
+      runs.push(runSummary(await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace)));
+    }
+    if (response.nextPageToken?.length) token = response.nextPageToken;
+    else [chunk, token] = [chunk + 1, undefined];
+  }
+  let nextCursor: string | null = null;
+  if (chunk < queries.length) {
+    const text = token ? Buffer.from(token).toString('base64url') : '';
+    nextCursor = encodeCursor([await cursorMac(ctx, queries, chunk, text), chunk, text]);
+  }
   const ids = [...new Set(runs.map((run) => run.account).filter((id): id is string => !!id && isUuid(id)))];
   const accounts = new Map(
     ids.length === 0
@@ -114,8 +177,9 @@ export async function searchRuns(ctx: Ctx, search: RunSearch, limit: number): Pr
             .execute()
         ).map((row) => [row.id, row]),
   );
-  return runs.map((run) => {
+  const items = runs.map((run) => {
     const account = run.account ? accounts.get(run.account) : undefined;
     return { ...run, accountName: account?.name ?? null, ownerCsmEmail: account?.owner_csm_email ?? null };
   });
+  return { items, nextCursor };
 }

@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { ownedAccountsCondition, type VisibleOwners } from '../auth/ownership.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
 import type { CsmTasksTable } from '../db/schema.js';
 
 export type TaskStatus = 'open' | 'done' | 'dismissed';
@@ -112,13 +113,29 @@ export interface TaskFilters {
   accountId?: string;
   dueBefore?: string;
   limit: number;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
   /** Only tasks of accounts a CSM or manager may see, or assigned to them (server/auth/ownership.ts). */
   visible?: VisibleOwners;
 }
 
 /** A CSM's inbox: open tasks first, each group by due time, so the overdue ones lead. */
 export async function listTasks(db: Db, filters: TaskFilters): Promise<CsmTask[]> {
-  let query = db.selectFrom('csm_tasks').selectAll();
+  return (await pageTasks(db, filters)).items;
+}
+
+// The inbox's sort key: open first (0), then by due time and id. A cursor carries it for the page's last task.
+const openFirst = sql<number>`case when status = 'open' then 0 else 1 end`;
+
+/** The inbox a page at a time (keyset on its sort key); `nextCursor` is null on the last page. */
+export async function pageTasks(
+  db: Db,
+  filters: TaskFilters,
+): Promise<{ items: CsmTask[]; nextCursor: string | null }> {
+  let query = db
+    .selectFrom('csm_tasks')
+    .selectAll()
+    .select([openFirst.as('cursor_rank'), timeKey('due_at').as('cursor_at')]);
   if (filters.assignee === 'unassigned') query = query.where('assignee_email', 'is', null);
   else if (filters.assignee)
     query = query.where(sql<string>`lower(assignee_email)`, '=', filters.assignee.toLowerCase());
@@ -140,14 +157,23 @@ export async function listTasks(db: Db, filters: TaskFilters): Promise<CsmTask[]
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));
+  if (filters.cursor) {
+    const [rank, at, id] = decodeCursor(filters.cursor, ['int', 'time', 'uuid']);
+    query = query.where(sql<boolean>`(${openFirst}, due_at, id) > (${rank}, ${at}::timestamptz, ${id}::uuid)`);
+  }
   const rows = await query
-    .orderBy(sql`case when status = 'open' then 0 else 1 end`)
+    .orderBy(openFirst)
     .orderBy('due_at')
     .orderBy('id')
-    .limit(filters.limit)
+    .limit(filters.limit + 1)
     .execute();
   const now = Date.now();
-  return rows.map((row) => toTask(row, now));
+  return pageOf(
+    rows,
+    filters.limit,
+    ({ cursor_rank: _r, cursor_at: _a, ...row }) => toTask(row, now),
+    (row) => [Number(row.cursor_rank), row.cursor_at, row.id],
+  );
 }
 
 export async function findTask(db: Db, id: string): Promise<CsmTask> {

@@ -94,7 +94,7 @@ describe('API documentation', () => {
       expect.arrayContaining(['200', '400', '404']),
     );
     expect(Object.keys(doc.components.schemas)).toEqual(
-      expect.arrayContaining(['ApiError', 'HealthReport', 'CaughtMail']),
+      expect.arrayContaining(['Problem', 'HealthReport', 'CaughtMail']),
     );
   });
 

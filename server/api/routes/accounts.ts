@@ -21,6 +21,7 @@ import type { AppContext } from '../../context.js';
 import { HttpError } from '../http-error.js';
 import { DomainError } from '../../errors.js';
 import { route } from '../route.js';
+import { CursorParam } from '../paging.js';
 import { accountOwnersByExternalId, ownAccount, visibleOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
 
@@ -44,7 +45,7 @@ const ListQuery = z.object({
   renewalFrom: IsoDate.optional().meta({ description: 'Renewal date on or after this day.' }),
   renewalTo: IsoDate.optional().meta({ description: 'Renewal date on or before this day.' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(1000).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+  cursor: CursorParam,
 });
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];

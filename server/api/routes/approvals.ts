@@ -7,6 +7,7 @@ import { decideApproval } from '../../approvals/decide.js';
 import { approvalCounts, INBOX_VIEWS, listApprovals } from '../../approvals/inbox.js';
 import { approvalPeople, findApproval } from '../../approvals/store.js';
 import { route } from '../route.js';
+import { CursorParam } from '../paging.js';
 import { EVERYONE } from '../roles.js';
 
 // Filter values are compared, never interpolated; still, ids and keys have a plain shape.
@@ -47,7 +48,7 @@ export const approvalRoutes = (ctx: AppContext) => {
         playbook: Key.optional(),
         run: Key.optional().meta({ description: "A run's workflow id: its approvals." }),
         limit: z.coerce.number().int().min(1).max(200).default(50),
-        cursor: z.string().max(1000).optional().meta({ description: 'nextCursor of the previous page.' }),
+        cursor: CursorParam,
       }),
       response: z.object({ items: z.array(Approval), nextCursor: z.string().nullable() }),
       errors: [400],

@@ -15,7 +15,15 @@ const LINK_PAGE = { public: 'opened from an email by its recipient: the signed t
 // The links inside playbook emails, used by recipients (not by API clients): the one-click unsubscribe page and
 // its RFC 8058 POST, tracked clicks, and the optional open pixel. They answer pages and redirects, not JSON.
 
-const Token = z.object({ token: z.string().min(1).max(4000) });
+// A token is base64url text and a signature: printable ASCII. Bounded so a whole link stays well inside the 16 KB
+// Node allows for a request's head, even %-encoded (a longer one was a 431 before any route saw it).
+const Token = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(4000)
+    .regex(/^[\x21-\x7e]+$/, { error: 'must be the token of a link from an email' }),
+});
 
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -96,6 +104,8 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       tag: 'email',
       access: LINK_PAGE,
       summary: 'The unsubscribe page of an email (an HTML page with a confirm button); 400 page for a damaged link.',
+      operationId: 'showUnsubscribePage',
+      produces: { contentType: 'text/html', htmlErrors: [400] },
       params: Token,
       response: z.string().meta({ description: 'An HTML page.' }),
       async handler({ params, req }) {
@@ -108,6 +118,8 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       tag: 'email',
       access: LINK_PAGE,
       summary: 'Unsubscribes the contact: the page’s button, and mail clients’ one-click POST (RFC 8058).',
+      operationId: 'unsubscribe',
+      produces: { contentType: 'text/html', htmlErrors: [400] },
       params: Token,
       response: z.string().meta({ description: 'An HTML page.' }),
       async handler({ params, req }) {
@@ -120,6 +132,8 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       tag: 'email',
       access: LINK_PAGE,
       summary: 'A tracked link of an email: records email.clicked for the account and redirects (302) to the URL.',
+      operationId: 'followTrackedLink',
+      produces: { redirect: true, htmlErrors: [400] },
       params: Token,
       status: 302,
       response: z.string().meta({ description: 'Redirect to the link’s address.' }),
@@ -136,6 +150,8 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       tag: 'email',
       access: LINK_PAGE,
       summary: 'The open-tracking pixel (only in emails when MAIL_OPEN_TRACKING is on): records email.opened.',
+      operationId: 'trackOpen',
+      produces: { contentType: 'image/gif' },
       params: Token,
       response: z.string().meta({ description: 'A 1×1 transparent GIF.' }),
       async handler({ params, req, res }) {

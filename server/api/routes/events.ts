@@ -3,10 +3,11 @@ import { StoredAccountEvent } from '../../../engine/events/stored.js';
 import type { Issue } from '../../../engine/errors.js';
 import { AccountEventsRequest, parseAccountEvents, WELL_KNOWN_EVENTS } from '../../../engine/events/schema.js';
 import type { AppContext } from '../../context.js';
-import { listAccountEvents, recordEvents, resolveEventAccounts, UnknownAccountsError } from '../../events/store.js';
+import { pageAccountEvents, recordEvents, resolveEventAccounts, UnknownAccountsError } from '../../events/store.js';
 import { findAccount } from '../../accounts/store.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
+import { CursorParam, NextCursor } from '../paging.js';
 import { ownAccount } from '../../auth/ownership.js';
 import { DESIGNERS, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
@@ -130,12 +131,12 @@ export const eventRoutes = (ctx: AppContext) => {
       access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary: 'An account’s events, newest first.',
       params: AccountRef,
-      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-      response: z.object({ items: z.array(StoredAccountEvent) }),
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: CursorParam }),
+      response: z.object({ items: z.array(StoredAccountEvent), nextCursor: NextCursor }),
       errors: [404],
       async handler({ params, query }) {
         const account = await findAccount(db, params.id);
-        return { items: await listAccountEvents(db, account.id, query.limit) };
+        return pageAccountEvents(db, account.id, query);
       },
     }),
   ];

@@ -102,6 +102,8 @@ export const healthRoutes = (ctx: AppContext) => [
               Object.entries(full.components).map(([name, c]) => [name, { state: c.state, latencyMs: c.latencyMs }]),
             ) as HealthReport['components'],
           };
+      // Degraded: worth asking again shortly (load balancers and clients read Retry-After on a 503).
+      if (report.status !== 'ok') res.set('retry-after', '5');
       res.status(report.status === 'ok' ? 200 : 503).json(report);
       return report;
     },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { CaughtMail, Delivery, DeliveryMessage, OutboxState } from '../../../engine/email/outbox.js';
 import { IsoDate } from '../../../engine/accounts/schema.js';
@@ -7,6 +8,8 @@ import { resendUncertain } from '../../email/resend.js';
 import { toCaughtMail } from '../../email/smtp-catcher.js';
 import { notFound } from '../../errors.js';
 import { route } from '../route.js';
+import { decodeCursor, pageOf, timeKey } from '../../db/page-cursor.js';
+import { CursorParam, NextCursor } from '../paging.js';
 import { accountOwners, deliveryOwners, requireFilter, runOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
 
@@ -22,6 +25,7 @@ const MailSummary = CaughtMail.pick({
 const ListQuery = z.object({
   to: z.string().optional().meta({ description: 'Only mail to this address.' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: CursorParam,
 });
 
 const toDelivery = (row: OutboxRow): z.infer<typeof Delivery> => ({
@@ -62,6 +66,7 @@ const DeliveriesQuery = z.object({
   to: IsoDate.optional().meta({ description: 'Made on or before this day (UTC).' }),
   owner: z.string().trim().min(1).max(254).optional().meta({ description: 'Of accounts this CSM owns (email).' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: CursorParam,
 });
 
 const DeliveryId = z.object({ id: z.uuid({ message: 'must be an email id (a UUID)' }) });
@@ -96,9 +101,11 @@ export const outboxRoutes = (ctx: AppContext) => {
       },
       summary: 'Playbook emails and where each stands (queued, sent, failed, skipped, uncertain), newest first.',
       query: DeliveriesQuery,
-      response: z.object({ items: z.array(Delivery) }),
+      response: z.object({ items: z.array(Delivery), nextCursor: NextCursor }),
+      errors: [400],
       async handler({ query }) {
-        return { items: (await listOutboxRows(ctx.database.db, query)).map(toDelivery) };
+        const page = await listOutboxRows(ctx.database.db, query);
+        return { items: page.items.map(toDelivery), nextCursor: page.nextCursor };
       },
     }),
     route({
@@ -141,17 +148,30 @@ export const outboxRoutes = (ctx: AppContext) => {
       access: { roles: DESIGNERS, scope: 'read' },
       summary: 'Mail received by the in-process SMTP server, newest first.',
       query: ListQuery,
-      response: z.object({ items: z.array(MailSummary) }),
+      response: z.object({ items: z.array(MailSummary), nextCursor: NextCursor }),
+      errors: [400],
       async handler({ query }) {
-        let q = ctx.database.db.selectFrom('caught_mail').selectAll().orderBy('received_at', 'desc').limit(query.limit);
+        let q = ctx.database.db
+          .selectFrom('caught_mail')
+          .selectAll()
+          .select(timeKey('received_at').as('cursor_at'))
+          .orderBy('received_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(query.limit + 1);
         if (query.to) q = q.where((eb) => eb(eb.val(query.to), '=', eb.fn.any('envelope_to')));
-        const rows = await q.execute();
-        return {
-          items: rows.map((row) => {
+        if (query.cursor) {
+          const [at, id] = decodeCursor(query.cursor, ['time', 'uuid']);
+          q = q.where(sql<boolean>`(received_at, id) < (${at}::timestamptz, ${id}::uuid)`);
+        }
+        return pageOf(
+          await q.execute(),
+          query.limit,
+          ({ cursor_at: _at, ...row }) => {
             const { text: _t, html: _h, headers: _hd, ...summary } = toCaughtMail(row);
             return { ...summary, receivedAt: summary.receivedAt.toISOString() };
-          }),
-        };
+          },
+          (row) => [row.cursor_at, row.id],
+        );
       },
     }),
     route({

@@ -5,6 +5,7 @@ import { RunListStatus } from '../../../engine/dashboard/schema.js';
 import { searchRuns } from '../../playbooks/run-search.js';
 import { bulkAction, cancelRun, runDetail } from '../../playbooks/runs.js';
 import { route } from '../route.js';
+import { CursorParam, NextCursor } from '../paging.js';
 import { accountOwners, requireFilter, runOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
@@ -41,7 +42,7 @@ export const runRoutes = (ctx: AppContext) => {
         'Runs by playbook, version, account (id, or part of its name), owner CSM, step (where it stands, or a step it did) and status (running, waiting-timer, waiting-event, waiting-approval, completed, cancelled…), newest first, each with its account’s name and owner.',
       query: z.object({
         playbook: safe.optional(),
-        version: z.coerce.number().int().min(1).optional(),
+        version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
         account: safe.optional(),
         node: safe.optional().meta({ description: 'The step the run stands at now.' }),
         reached: safe.optional().meta({ description: 'A step the run did (one that leaves a record: email, task…).' }),
@@ -51,13 +52,16 @@ export const runRoutes = (ctx: AppContext) => {
         owner: z.string().trim().min(1).max(254).optional().meta({ description: 'The account’s owner CSM (email).' }),
         status: RunListStatus.optional(),
         limit: z.coerce.number().int().min(1).max(1000).default(100),
+        cursor: CursorParam,
       }),
       response: z.object({
         items: z.array(RunListItem),
+        nextCursor: NextCursor,
       }),
+      errors: [400],
       async handler({ query }) {
-        const { limit, ...search } = query;
-        return { items: await searchRuns(ctx, search, limit) };
+        const { limit, cursor, ...search } = query;
+        return searchRuns(ctx, search, { limit, cursor });
       },
     }),
     route({

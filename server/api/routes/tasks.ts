@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CsmTask } from '../../../engine/tasks/task.js';
 import type { AppContext } from '../../context.js';
-import { findTask, listTasks, setTaskStatus } from '../../tasks/store.js';
+import { findTask, pageTasks, setTaskStatus } from '../../tasks/store.js';
 import { route } from '../route.js';
+import { CursorParam, NextCursor } from '../paging.js';
 import { taskOwners, visibleOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
@@ -39,10 +40,12 @@ export const taskRoutes = (ctx: AppContext) => {
           .datetime({ offset: true, error: 'must be a date-time such as 2026-03-31T09:00:00Z' })
           .optional(),
         limit: z.coerce.number().int().min(1).max(500).default(100),
+        cursor: CursorParam,
       }),
-      response: z.object({ items: z.array(CsmTask) }),
+      response: z.object({ items: z.array(CsmTask), nextCursor: NextCursor }),
+      errors: [400],
       async handler({ query, principal }) {
-        return { items: await listTasks(db, { ...query, visible: visibleOwners(principal) }) };
+        return pageTasks(db, { ...query, visible: visibleOwners(principal) });
       },
     }),
     route({

@@ -33,6 +33,7 @@ import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { auditRoutes } from './routes/audit.js';
+import { teamRoutes } from './routes/team.js';
 import { authSettings } from './auth-settings.js';
 import { hostGuard } from './host-guard.js';
 import { refuseNul } from './refuse-nul.js';
@@ -46,6 +47,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...userRoutes(ctx),
     ...tokenRoutes(ctx),
     ...auditRoutes(ctx),
+    ...teamRoutes(ctx),
     ...healthRoutes(ctx),
     ...playbookRoutes(ctx),
     ...runRoutes(ctx),

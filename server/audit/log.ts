@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { z } from 'zod';
+import { AuditEntry } from '../../engine/audit/entry.js';
 import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
-import { DomainError } from '../errors.js';
+import { invalidCursor } from '../db/page-cursor.js';
 
 // The audit log: who did what to what, when. Append-only (a database trigger refuses updates and deletes), written
 // in the same transaction as the change where the caller has one, so a change is never without its entry.
@@ -20,22 +20,7 @@ export interface AuditEntryInput {
   ip?: string | null;
 }
 
-export const AuditEntry = z
-  .object({
-    id: z.string(),
-    at: z.iso.datetime(),
-    actor: z.object({
-      kind: z.enum(['user', 'token', 'system', 'anonymous']),
-      id: z.string().nullable(),
-      name: z.string(),
-    }),
-    action: z.string(),
-    target: z.object({ kind: z.string(), id: z.string() }).nullable(),
-    detail: z.record(z.string(), z.unknown()),
-    ip: z.string().nullable(),
-  })
-  .meta({ id: 'AuditEntry' });
-export type AuditEntry = z.infer<typeof AuditEntry>;
+export { AuditEntry };
 
 function actorColumns(actor: AuditActor) {
   switch (actor.kind) {
@@ -83,11 +68,7 @@ const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!/^\d{1,19}$/.test(id)) {
-    throw new DomainError(
-      'invalid',
-      'invalid_request',
-      'The cursor is not one this API gave out; start again without it',
-    );
+    throw invalidCursor();
   }
   return id;
 }

@@ -1,10 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import { z } from 'zod';
 import type { Db } from '../db/database.js';
 import { isUuid } from '../db/uuid.js';
 import { DomainError, notFound } from '../errors.js';
-import { TokenScope } from './scopes.js';
+import { ApiToken, TokenScope } from '../../engine/people/api-token.js';
 
 // API tokens for the systems that call Stayflow (a product sending events, a help desk, the CLI in CI). The secret
 // is shown once at creation; the database keeps its sha-256 only, so a leaked database does not leak access. A token
@@ -12,19 +11,7 @@ import { TokenScope } from './scopes.js';
 
 export { TokenScope };
 
-export const ApiToken = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    scopes: z.array(TokenScope),
-    createdAt: z.iso.datetime(),
-    createdBy: z.string().nullable().meta({ description: 'The user who created it; null for tokens made at start.' }),
-    expiresAt: z.iso.datetime().nullable(),
-    lastUsedAt: z.iso.datetime().nullable(),
-    revokedAt: z.iso.datetime().nullable(),
-  })
-  .meta({ id: 'ApiToken' });
-export type ApiToken = z.infer<typeof ApiToken>;
+export { ApiToken };
 
 const PREFIX = 'sf_';
 // Generated secrets are sf_ + 32 random bytes (43 base64url characters); a bootstrap token (STAYFLOW_BOOTSTRAP_TOKEN)

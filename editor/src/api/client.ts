@@ -15,14 +15,20 @@ export class ApiError extends Error {
 
 interface ErrorBody {
   error?: { code?: unknown; message?: unknown; issues?: unknown };
+  // An RFC 9457 problem's own fields, read when the older `error` object is not there.
+  code?: unknown;
+  detail?: unknown;
+  issues?: unknown;
 }
 
 function errorFrom(status: number, body: unknown, fallback: string): ApiError {
-  const error = (body as ErrorBody | null)?.error;
-  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
-  const message = typeof error?.message === 'string' ? error.message : fallback;
-  const issues = Array.isArray(error?.issues) ? (error.issues as Issue[]) : [];
-  return new ApiError(status, code, message, issues);
+  const problem = (body as ErrorBody | null) ?? {};
+  const error = problem.error;
+  const text = (...values: unknown[]) => values.find((v): v is string => typeof v === 'string');
+  const code = text(error?.code, problem.code) ?? `http_${status}`;
+  const message = text(error?.message, problem.detail) ?? fallback;
+  const issues = [error?.issues, problem.issues].find(Array.isArray) as Issue[] | undefined;
+  return new ApiError(status, code, message, issues ?? []);
 }
 
 // The session's CSRF token, sent with every write (the session cookie itself travels by the browser).
@@ -41,7 +47,7 @@ export async function apiFetch<T>(method: string, path: string, body?: unknown, 
     res = await fetch(path, {
       method,
       headers: {
-        accept: 'application/json',
+        accept: 'application/json, application/problem+json',
         // A file (a CSV import) goes as itself, with its own type; anything else as JSON.
         ...(body === undefined
           ? {}

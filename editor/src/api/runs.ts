@@ -1,22 +1,14 @@
 import type { TimelineEntry } from '../../../engine/interpreter/types.js';
+import type { RunDetail as RunDetailSchema, RunListItem, RunSummary } from '../../../engine/runs/summary.js';
 import { api } from './client.js';
 
-export interface RunSummary {
-  workflowId: string;
-  runId: string;
-  playbook: string | null;
-  version: number | null;
-  account: string | null;
-  node: string | null;
-  status: string;
-  startedAt: string;
-  closedAt: string | null;
-}
-export interface RunDetail extends RunSummary {
-  position: { nodeId: string; waiting?: { kind: string; until: string; detail: string } } | null;
-  timeline: TimelineEntry[];
-  temporalUiUrl: string | null;
-}
+// The runs API as the canvas's overlay and the runs pages call it. The shapes are the engine's (the schemas the
+// server answers with), so a change there is a type error here.
+
+export type { RunListItem, RunSummary };
+/** A run's detail; its step log's entries are the interpreter's own (the schema says only that a kind is text). */
+export type RunDetail = Omit<RunDetailSchema, 'timeline'> & { timeline: TimelineEntry[] };
+
 export interface BulkResult {
   workflowId: string;
   ok: boolean;
@@ -31,7 +23,7 @@ export const runsApi = {
     const query = new URLSearchParams(
       Object.entries(filters).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])),
     );
-    return api.get<{ items: RunSummary[] }>(`/api/runs?${query.toString()}`, signal);
+    return api.get<{ items: RunListItem[]; nextCursor?: string | null }>(`/api/runs?${query.toString()}`, signal);
   },
   detail: (workflowId: string, signal?: AbortSignal) =>
     api.get<RunDetail>(`/api/runs/${encodeURIComponent(workflowId)}`, signal),

@@ -8,8 +8,12 @@ import { CaughtMailPage, CaughtMessagePage } from './outbox/caught-page.js';
 import { DeliveriesPage } from './outbox/deliveries-page.js';
 import { DeliveryPage } from './outbox/delivery-page.js';
 import { RunsPage } from './runs/runs-page.js';
+import { AccountFieldsPage } from './settings/account-fields-page.js';
+import { AuditPage } from './settings/audit-page.js';
 import { CsmProfilesPage } from './settings/csm-profiles-page.js';
 import { ScorecardPage } from './settings/scorecard-page.js';
+import { SendingPage } from './settings/sending-page.js';
+import { TokensPage } from './settings/tokens-page.js';
 import { UsersPage } from './settings/users-page.js';
 import { TasksPage } from './tasks/tasks-page.js';
 
@@ -29,6 +33,10 @@ export const opsRoutes: RouteObject[] = [
   { path: 'outbox/:deliveryId', element: <DeliveryPage /> },
   { path: 'settings', element: <Navigate to="/settings/scorecard" replace /> },
   { path: 'settings/scorecard', element: <ScorecardPage /> },
+  { path: 'settings/sending', element: <SendingPage /> },
   { path: 'settings/csms', element: <CsmProfilesPage /> },
   { path: 'settings/users', element: <UsersPage /> },
+  { path: 'settings/account-fields', element: <AccountFieldsPage /> },
+  { path: 'settings/tokens', element: <TokensPage /> },
+  { path: 'settings/audit', element: <AuditPage /> },
 ];

@@ -1,18 +1,11 @@
-import { z } from 'zod';
 import { AccountFieldDeclaration, AccountFieldDefinition } from '../../../engine/accounts/schema.js';
-import { AccountFieldType, BUILT_IN_ACCOUNT_FIELDS } from '../../../engine/playbook/account-fields.js';
+import { AccountFieldList } from '../../../engine/accounts/field-list.js';
+import { BUILT_IN_ACCOUNT_FIELDS } from '../../../engine/playbook/account-fields.js';
 import { declareField, listFieldDefinitions } from '../../accounts/field-definitions.js';
 import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
 import { DESIGNERS, EVERYONE } from '../roles.js';
-
-const BuiltInField = z.object({
-  name: z.string(),
-  type: AccountFieldType,
-  values: z.array(z.string()).optional(),
-  computed: z.boolean().optional(),
-});
 
 export const accountFieldRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
@@ -24,7 +17,7 @@ export const accountFieldRoutes = (ctx: AppContext) => {
       access: { roles: EVERYONE, scope: 'read' },
       summary:
         'The account fields playbooks, templates and CSV files can use: the built-in ones and the declared custom ones.',
-      response: z.object({ builtIn: z.array(BuiltInField), custom: z.array(AccountFieldDefinition) }),
+      response: AccountFieldList,
       async handler() {
         return {
           builtIn: Object.entries(BUILT_IN_ACCOUNT_FIELDS).map(([name, spec]) => ({

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { AuditEntry, listAudit } from '../../audit/log.js';
+import { AuditActionFilter, AuditEntry } from '../../../engine/audit/entry.js';
+import { listAudit } from '../../audit/log.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { CursorParam } from '../paging.js';
 import { ADMINS } from '../roles.js';
 
 export const auditRoutes = (ctx: AppContext) => [
@@ -13,17 +15,14 @@ export const auditRoutes = (ctx: AppContext) => [
     summary:
       'The audit log, newest first: publishes, approval decisions and their edits, scorecard, template and settings changes, tokens, users and roles, failed sign-ins.',
     query: z.object({
-      action: z
-        .string()
-        .regex(/^[a-z_]+(\.[a-z_]+|\.\*)?$/, { error: 'must be an action such as playbook.published, or token.*' })
-        .optional(),
+      action: AuditActionFilter.optional(),
       actorId: z.string().max(200).optional().meta({ description: 'A user or token id.' }),
       targetKind: z.string().max(50).optional(),
       targetId: z.string().max(400).optional(),
       since: z.iso.datetime({ offset: true }).optional(),
       until: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
-      cursor: z.string().max(100).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
+      cursor: CursorParam,
     }),
     response: z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }),
     async handler({ query }) {

@@ -1,23 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/log.js';
-import { TokenScope } from '../../auth/scopes.js';
-import { ApiToken, createToken, listTokens, revokeToken } from '../../auth/tokens.js';
+import { ApiToken, CreatedApiToken, NewApiToken } from '../../../engine/people/api-token.js';
+import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
 import { ADMINS } from '../roles.js';
 
 const TokenRef = z.object({ id: z.uuid({ error: 'must be a token id (a UUID)' }) });
-
-const NewTokenBody = z
-  .strictObject({
-    name: z.string().trim().min(1, { error: 'must say what will use it' }).max(200),
-    scopes: z.array(TokenScope).min(1, { error: 'give at least one scope' }),
-    expiresAt: z.iso
-      .datetime({ offset: true, error: 'must be a date-time such as 2026-12-31T00:00:00Z' })
-      .optional()
-      .meta({ description: 'When the token stops working; without it, it works until revoked.' }),
-  })
-  .meta({ id: 'NewApiToken' });
 
 export const tokenRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
@@ -41,9 +30,10 @@ export const tokenRoutes = (ctx: AppContext) => {
       access: { roles: ADMINS, scope: 'admin' },
       summary:
         'Creates an API token. The answer holds its secret, shown this once (only a hash is kept): send it as Authorization: Bearer <secret>.',
-      body: NewTokenBody,
+      // The engine's schema (engine/people/api-token.ts): the web app's form checks the same rules.
+      body: NewApiToken,
       status: 201,
-      response: z.object({ token: ApiToken, secret: z.string() }),
+      response: CreatedApiToken,
       errors: [422],
       async handler({ body, principal }) {
         const created = await createToken(

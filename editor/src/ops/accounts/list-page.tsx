@@ -1,11 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
+import type { AccountListItem } from '../../../../engine/accounts/list-item.js';
 import { HealthRiskLevel } from '../../../../engine/health/scorecard.js';
 import { Segment } from '../../../../engine/playbook/account-fields.js';
 import { Empty } from '../../ui/states.js';
 import { useAsync } from '../../ui/use-async.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
+import { DataTable, type Column } from '../ui/data-table.js';
 import { onDay } from '../ui/format.js';
 import { RiskBadge } from '../ui/risk-badge.js';
 import { useFilters } from '../ui/use-filters.js';
@@ -33,6 +35,33 @@ const TEXT_FILTERS: { name: Filter; label: string; type?: string; width?: string
   { name: 'healthMax', label: 'Health ≤', type: 'number', width: '5rem' },
 ];
 const PAGE = 50;
+
+const COLUMNS: Column<AccountListItem>[] = [
+  {
+    header: 'Account',
+    cell: (account) => (
+      <>
+        <Link to={`/accounts/${account.id}`}>{account.name}</Link>
+        <div className="muted">{account.externalId}</div>
+      </>
+    ),
+  },
+  {
+    header: 'Health',
+    className: 'nowrap',
+    cell: (account) => (
+      <>
+        <RiskBadge level={account.health?.riskLevel} />{' '}
+        {account.health && <span className="muted">{account.health.healthScore}/100</span>}
+      </>
+    ),
+  },
+  { header: 'Segment', cell: (account) => account.segment ?? '—' },
+  { header: 'Owner CSM', cell: (account) => account.ownerCsmName ?? account.ownerCsmEmail ?? '—' },
+  { header: 'Lifecycle', cell: (account) => account.lifecycleStage ?? '—' },
+  { header: 'Renewal', className: 'nowrap', cell: (account) => onDay(account.renewalDate) },
+  { header: 'MRR', className: 'num', cell: (account) => account.mrr?.toLocaleString() ?? '—' },
+];
 
 /** Every account with its health now, searched and filtered in the address, a page at a time (cursor paging). */
 export function AccountListPage() {
@@ -126,40 +155,7 @@ export function AccountListPage() {
       >
         {(data) => (
           <>
-            <table className="table" data-testid="account-list">
-              <thead>
-                <tr>
-                  <th scope="col">Account</th>
-                  <th scope="col">Health</th>
-                  <th scope="col">Segment</th>
-                  <th scope="col">Owner CSM</th>
-                  <th scope="col">Lifecycle</th>
-                  <th scope="col">Renewal</th>
-                  <th scope="col" className="num">
-                    MRR
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((account) => (
-                  <tr key={account.id}>
-                    <td>
-                      <Link to={`/accounts/${account.id}`}>{account.name}</Link>
-                      <div className="muted">{account.externalId}</div>
-                    </td>
-                    <td className="nowrap">
-                      <RiskBadge level={account.health?.riskLevel} />{' '}
-                      {account.health && <span className="muted">{account.health.healthScore}/100</span>}
-                    </td>
-                    <td>{account.segment ?? '—'}</td>
-                    <td>{account.ownerCsmName ?? account.ownerCsmEmail ?? '—'}</td>
-                    <td>{account.lifecycleStage ?? '—'}</td>
-                    <td className="nowrap">{onDay(account.renewalDate)}</td>
-                    <td className="num">{account.mrr?.toLocaleString() ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable rows={data.items} columns={COLUMNS} rowKey={(account) => account.id} testId="account-list" />
             <nav className="pager" aria-label="Pages">
               <button
                 type="button"

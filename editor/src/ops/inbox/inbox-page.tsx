@@ -6,7 +6,9 @@ import { useAsync } from '../../ui/use-async.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
 import { fromNow, when } from '../ui/format.js';
+import { LoadMore } from '../ui/load-more.js';
 import { useFilters } from '../ui/use-filters.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import { ApprovalDetail } from './approval-detail.js';
 import '../ops.css';
 
@@ -38,15 +40,8 @@ export function InboxPage() {
   const view: InboxView = parsed.success ? parsed.data : 'mine';
   const views = InboxView.options.filter((v) => v !== 'team' || session?.user.role === 'manager');
   const counts = useAsync((signal) => opsApi.approvalCounts(signal), [view]);
-  const loaded = useAsync(
-    async (signal) => ({ view, ...(await opsApi.approvals({ view, limit: '100' }, signal)) }),
-    [view],
-  );
-  // The list of the view before stays on screen while the next one loads: say it is loading instead.
-  const list =
-    loaded.status === 'ready' && loaded.data.view !== view
-      ? { status: 'loading' as const, reload: loaded.reload }
-      : loaded;
+  // A new view shows "loading" rather than the previous view's approvals (usePagedList does that on new deps).
+  const list = usePagedList((cursor, signal) => opsApi.approvals({ view, limit: '100', cursor }, signal), [view]);
   const chosen = useAsync(
     (signal) => (approvalId ? opsApi.approval(approvalId, signal) : Promise.resolve(undefined)),
     [approvalId],
@@ -75,34 +70,37 @@ export function InboxPage() {
       </nav>
       <div className="split">
         <AsyncView
-          state={list}
+          state={list.state}
           what="approvals"
           isEmpty={(data) => data.items.length === 0}
           empty={<Empty title={EMPTY_WORDS[view]} />}
         >
           {(data) => (
-            <ul className="list-select" data-testid="approval-list" aria-label={VIEW_WORDS[view]}>
-              {[...data.items]
-                .sort((a, b) => Number(b.overdue) - Number(a.overdue))
-                .map((approval) => (
-                  <li key={approval.id}>
-                    <Link
-                      to={`/inbox/${approval.id}?view=${view}`}
-                      aria-current={approval.id === approvalId ? 'true' : undefined}
-                    >
-                      <span className="title">{approval.title}</span>
-                      {approval.account.name ?? 'an account'}
-                      {approval.level > 0 && <span className="badge">escalated</span>}
-                      {approval.overdue && <span className="state-tag overdue">overdue</span>}
-                      <span className="muted" style={{ display: 'block' }}>
-                        {approval.decision
-                          ? `${approval.status} ${when(approval.decision.at)}`
-                          : `due ${fromNow(approval.dueAt)}`}
-                      </span>
-                    </Link>
-                  </li>
-                ))}
-            </ul>
+            <div>
+              <ul className="list-select" data-testid="approval-list" aria-label={VIEW_WORDS[view]}>
+                {[...data.items]
+                  .sort((a, b) => Number(b.overdue) - Number(a.overdue))
+                  .map((approval) => (
+                    <li key={approval.id}>
+                      <Link
+                        to={`/inbox/${approval.id}?view=${view}`}
+                        aria-current={approval.id === approvalId ? 'true' : undefined}
+                      >
+                        <span className="title">{approval.title}</span>
+                        {approval.account.name ?? 'an account'}
+                        {approval.level > 0 && <span className="badge">escalated</span>}
+                        {approval.overdue && <span className="state-tag overdue">overdue</span>}
+                        <span className="muted" style={{ display: 'block' }}>
+                          {approval.decision
+                            ? `${approval.status} ${when(approval.decision.at)}`
+                            : `due ${fromNow(approval.dueAt)}`}
+                        </span>
+                      </Link>
+                    </li>
+                  ))}
+              </ul>
+              <LoadMore list={list} what="approvals" />
+            </div>
           )}
         </AsyncView>
         <div>
@@ -115,7 +113,7 @@ export function InboxPage() {
                     key={approval.id}
                     approval={approval}
                     onDecided={() => {
-                      loaded.reload();
+                      list.state.reload();
                       counts.reload();
                       chosen.reload();
                       void navigate(`/inbox/${approval.id}?view=${view}`, { replace: true });

@@ -2,18 +2,28 @@ import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { Empty } from '../../ui/states.js';
 import { useAsync } from '../../ui/use-async.js';
-import { opsApi } from '../api.js';
+import { opsApi, type CaughtMailSummary } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
+import { DataTable, type Column } from '../ui/data-table.js';
 import { when } from '../ui/format.js';
+import { LoadMore } from '../ui/load-more.js';
 import { useFilters } from '../ui/use-filters.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import { EmailFrame, OutboxTabs } from './outbox-tabs.js';
 import '../ops.css';
+
+const COLUMNS: Column<CaughtMailSummary>[] = [
+  { header: 'Subject', cell: (m) => <Link to={`/outbox/caught/${m.id}`}>{m.subject || '(no subject)'}</Link> },
+  { header: 'To', cell: (m) => m.to.join(', ') },
+  { header: 'From', cell: (m) => m.from },
+  { header: 'Received', className: 'nowrap', cell: (m) => when(m.receivedAt) },
+];
 
 /** The mail the embedded SMTP server caught (development and tests): every message, newest first. */
 export function CaughtMailPage() {
   const [filters, setFilters] = useFilters(['to'] as const);
   const [to, setTo] = useState(filters.to ?? '');
-  const mail = useAsync((signal) => opsApi.caughtMail(filters.to, signal), [filters.to]);
+  const mail = usePagedList((cursor, signal) => opsApi.caughtMail(filters.to, cursor, signal), [filters.to]);
   const apply = (event: FormEvent) => {
     event.preventDefault();
     setFilters({ to });
@@ -30,34 +40,16 @@ export function CaughtMailPage() {
         <button type="submit">Apply</button>
       </form>
       <AsyncView
-        state={mail}
+        state={mail.state}
         what="caught mail"
         isEmpty={(data) => data.items.length === 0}
         empty={<Empty title="No mail caught">With SMTP_URL set, mail goes to your relay instead.</Empty>}
       >
         {(data) => (
-          <table className="table" data-testid="caught-list">
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">To</th>
-                <th scope="col">From</th>
-                <th scope="col">Received</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((m) => (
-                <tr key={m.id}>
-                  <td>
-                    <Link to={`/outbox/caught/${m.id}`}>{m.subject || '(no subject)'}</Link>
-                  </td>
-                  <td>{m.to.join(', ')}</td>
-                  <td>{m.from}</td>
-                  <td className="nowrap">{when(m.receivedAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <>
+            <DataTable rows={data.items} columns={COLUMNS} rowKey={(m) => m.id} testId="caught-list" />
+            <LoadMore list={mail} what="messages" />
+          </>
         )}
       </AsyncView>
     </div>

@@ -1,18 +1,44 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { OutboxState } from '../../../../engine/email/outbox.js';
+import { OutboxState, type Delivery } from '../../../../engine/email/outbox.js';
 import { Empty } from '../../ui/states.js';
-import { useAsync } from '../../ui/use-async.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
+import { DataTable, type Column } from '../ui/data-table.js';
 import { when } from '../ui/format.js';
 import { useFilters } from '../ui/use-filters.js';
+import { LoadMore } from '../ui/load-more.js';
 import { useDefaultOwner } from '../ui/own-portfolio.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import { OutboxTabs } from './outbox-tabs.js';
 import '../ops.css';
 
 const FILTERS = ['state', 'from', 'to', 'owner', 'accountId', 'workflowId'] as const;
-const LIMIT = 200;
+const LIMIT = 100;
+
+const COLUMNS: Column<Delivery>[] = [
+  {
+    header: 'Subject',
+    cell: (email) => (
+      <>
+        <Link to={`/outbox/${email.id}`}>{email.subject ?? `(${email.templateKey}, not rendered yet)`}</Link>
+        <div className="muted">
+          {email.templateKey} · step {email.nodeId}
+        </div>
+      </>
+    ),
+  },
+  {
+    header: 'To',
+    cell: (email) => (email.recipientName ? `${email.recipientName} <${email.recipient}>` : email.recipient),
+  },
+  { header: 'State', cell: (email) => <span className={`state-tag ${email.state}`}>{email.state}</span> },
+  {
+    header: 'Why',
+    cell: (email) => email.lastError ?? (email.state === 'sent' ? email.smtpResponse : null) ?? '—',
+  },
+  { header: 'Made', className: 'nowrap', cell: (email) => when(email.createdAt) },
+];
 
 /** Every playbook email and where it stands: queued, sent, failed or skipped with the reason, uncertain. */
 export function DeliveriesPage() {
@@ -21,8 +47,8 @@ export function DeliveriesPage() {
   useEffect(() => setDraft(filters), [filters]);
   const defaultOwner = useDefaultOwner();
   const narrowed = filters.owner ?? (filters.accountId || filters.workflowId ? undefined : defaultOwner);
-  const emails = useAsync(
-    (signal) => opsApi.deliveries({ ...filters, owner: narrowed, limit: String(LIMIT) }, signal),
+  const emails = usePagedList(
+    (cursor, signal) => opsApi.deliveries({ ...filters, owner: narrowed, limit: String(LIMIT), cursor }, signal),
     [filters, narrowed],
   );
   const apply = (event: FormEvent) => {
@@ -71,43 +97,16 @@ export function DeliveriesPage() {
         <button type="submit">Apply</button>
       </form>
       <AsyncView
-        state={emails}
+        state={emails.state}
         what="emails"
         isEmpty={(data) => data.items.length === 0}
         empty={<Empty title="No email matches these filters">Playbook emails appear here as runs send them.</Empty>}
       >
         {(data) => (
-          <table className="table" data-testid="delivery-list">
-            <thead>
-              <tr>
-                <th scope="col">Subject</th>
-                <th scope="col">To</th>
-                <th scope="col">State</th>
-                <th scope="col">Why</th>
-                <th scope="col">Made</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((email) => (
-                <tr key={email.id}>
-                  <td>
-                    <Link to={`/outbox/${email.id}`}>
-                      {email.subject ?? `(${email.templateKey}, not rendered yet)`}
-                    </Link>
-                    <div className="muted">
-                      {email.templateKey} · step {email.nodeId}
-                    </div>
-                  </td>
-                  <td>{email.recipientName ? `${email.recipientName} <${email.recipient}>` : email.recipient}</td>
-                  <td>
-                    <span className={`state-tag ${email.state}`}>{email.state}</span>
-                  </td>
-                  <td>{email.lastError ?? (email.state === 'sent' ? email.smtpResponse : null) ?? '—'}</td>
-                  <td className="nowrap">{when(email.createdAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <>
+            <DataTable rows={data.items} columns={COLUMNS} rowKey={(email) => email.id} testId="delivery-list" />
+            <LoadMore list={emails} what="emails" />
+          </>
         )}
       </AsyncView>
     </div>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { RunListStatus } from '../../../../engine/dashboard/schema.js';
-import type { RunDetail } from '../../../../engine/runs/summary.js';
+import type { RunDetail, RunListItem } from '../../../../engine/runs/summary.js';
 import { playbooksApi } from '../../api/playbooks.js';
 import { OPEN_STATUSES, runsApi, type BulkResult } from '../../api/runs.js';
 import { Empty, ErrorMessage } from '../../ui/states.js';
@@ -9,9 +9,12 @@ import { useAsync } from '../../ui/use-async.js';
 import { humanize } from '../../ui/words.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
+import { DataTable, type Column } from '../ui/data-table.js';
 import { fromNow, when } from '../ui/format.js';
 import { useFilters } from '../ui/use-filters.js';
+import { LoadMore } from '../ui/load-more.js';
 import { useDefaultOwner } from '../ui/own-portfolio.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import '../ops.css';
 
 const FILTERS = ['playbook', 'version', 'node', 'reached', 'status', 'accountName', 'owner', 'account'] as const;
@@ -23,9 +26,12 @@ const TEXT: { name: (typeof FILTERS)[number]; label: string; type?: string }[] =
   { name: 'version', label: 'Version', type: 'number' },
 ];
 const OPEN = new Set<string>(OPEN_STATUSES);
-const LIMIT = 200;
+const LIMIT = 100;
 /** What each run waits for is asked of the run itself: for this many open runs of the page. */
 const DETAILED = 50;
+
+type ListedRun = RunListItem & { waiting?: NonNullable<RunDetail['position']>['waiting'] };
+const labelOf = (run: ListedRun) => run.accountName ?? run.account ?? run.workflowId;
 
 /** Every playbook run, found by playbook, version, step, status, account name and owner; bulk cancel or skip. */
 export function RunsPage() {
@@ -35,10 +41,11 @@ export function RunsPage() {
   const playbooks = useAsync((signal) => playbooksApi.list(signal), []);
   const defaultOwner = useDefaultOwner();
   const owner = filters.owner ?? (filters.account ? undefined : defaultOwner);
-  const runs = useAsync(
-    async (signal) => {
-      const { items } = await opsApi.runs({ ...filters, owner, limit: String(LIMIT) }, signal);
-      const open = items.filter((r) => OPEN.has(r.status)).slice(0, DETAILED);
+  // Each page asks its open runs what they wait for (the list knows only the step), then appends.
+  const runs = usePagedList(
+    async (cursor, signal) => {
+      const page = await opsApi.runs({ ...filters, owner, limit: String(LIMIT), cursor }, signal);
+      const open = page.items.filter((r) => OPEN.has(r.status)).slice(0, DETAILED);
       const details = new Map<string, RunDetail>();
       await Promise.all(
         open.map(async (r) => {
@@ -46,7 +53,13 @@ export function RunsPage() {
           if (detail) details.set(r.workflowId, detail);
         }),
       );
-      return { items, details };
+      return {
+        items: page.items.map((run): ListedRun => ({
+          ...run,
+          waiting: details.get(run.workflowId)?.position?.waiting,
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
     [filters, owner],
   );
@@ -59,7 +72,7 @@ export function RunsPage() {
     try {
       setResults((await runsApi.bulk(action, [...chosen])).results);
       setChosen(new Set());
-      runs.reload();
+      runs.state.reload();
     } catch (error) {
       setFailure(error);
     }
@@ -117,13 +130,64 @@ export function RunsPage() {
         <button type="submit">Apply</button>
       </form>
       <AsyncView
-        state={runs}
+        state={runs.state}
         what="runs"
         isEmpty={(data) => data.items.length === 0}
         empty={<Empty title="No run matches these filters" />}
       >
-        {({ items, details }) => {
+        {({ items }) => {
           const selectable = items.filter((r) => OPEN.has(r.status));
+          const columns: Column<ListedRun>[] = [
+            {
+              header: (
+                <input
+                  type="checkbox"
+                  aria-label="Select every open run listed"
+                  disabled={selectable.length === 0}
+                  checked={selectable.length > 0 && chosen.size === selectable.length}
+                  onChange={(e) => setChosen(new Set(e.target.checked ? selectable.map((r) => r.workflowId) : []))}
+                />
+              ),
+              cell: (run) =>
+                OPEN.has(run.status) && (
+                  <input
+                    type="checkbox"
+                    aria-label={`Select the run of ${labelOf(run)} in ${run.playbook ?? 'its playbook'}`}
+                    checked={chosen.has(run.workflowId)}
+                    onChange={() => toggle(run.workflowId)}
+                  />
+                ),
+            },
+            {
+              header: 'Account',
+              cell: (run) => (
+                <>
+                  <Link to={`/runs/${encodeURIComponent(run.workflowId)}`}>{labelOf(run)}</Link>
+                  {run.ownerCsmEmail && <div className="muted">{run.ownerCsmEmail}</div>}
+                </>
+              ),
+            },
+            {
+              header: 'Playbook',
+              cell: (run) => (
+                <>
+                  {run.playbook ?? '—'}
+                  {run.version !== null && <span className="muted"> v{run.version}</span>}
+                </>
+              ),
+            },
+            { header: 'Status', cell: (run) => humanize(run.status) },
+            {
+              header: 'Waits on',
+              cell: (run) => (run.waiting ? `${run.node}: ${run.waiting.detail}` : (run.node ?? '—')),
+            },
+            {
+              header: 'Until',
+              className: 'nowrap',
+              cell: (run) => (run.waiting ? `${when(run.waiting.until)} (${fromNow(run.waiting.until)})` : '—'),
+            },
+            { header: 'Started', className: 'nowrap', cell: (run) => when(run.startedAt) },
+          ];
           return (
             <>
               <div className="actions">
@@ -138,69 +202,14 @@ export function RunsPage() {
                 >
                   Cancel runs ({chosen.size})
                 </button>
-                <span className="muted">
-                  {items.length === LIMIT
-                    ? `The newest ${LIMIT} runs; narrow the filters to see others.`
-                    : `${items.length} runs`}
-                </span>
               </div>
-              <table className="table" data-testid="run-list">
-                <thead>
-                  <tr>
-                    <th scope="col">
-                      <input
-                        type="checkbox"
-                        aria-label="Select every open run listed"
-                        disabled={selectable.length === 0}
-                        checked={selectable.length > 0 && chosen.size === selectable.length}
-                        onChange={(e) =>
-                          setChosen(new Set(e.target.checked ? selectable.map((r) => r.workflowId) : []))
-                        }
-                      />
-                    </th>
-                    <th scope="col">Account</th>
-                    <th scope="col">Playbook</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Waits on</th>
-                    <th scope="col">Until</th>
-                    <th scope="col">Started</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((run) => {
-                    const waiting = details.get(run.workflowId)?.position?.waiting;
-                    const label = run.accountName ?? run.account ?? run.workflowId;
-                    return (
-                      <tr key={`${run.workflowId}/${run.runId}`}>
-                        <td>
-                          {OPEN.has(run.status) && (
-                            <input
-                              type="checkbox"
-                              aria-label={`Select the run of ${label} in ${run.playbook ?? 'its playbook'}`}
-                              checked={chosen.has(run.workflowId)}
-                              onChange={() => toggle(run.workflowId)}
-                            />
-                          )}
-                        </td>
-                        <td>
-                          <Link to={`/runs/${encodeURIComponent(run.workflowId)}`}>{label}</Link>
-                          {run.ownerCsmEmail && <div className="muted">{run.ownerCsmEmail}</div>}
-                        </td>
-                        <td>
-                          {run.playbook ?? '—'}
-                          {run.version !== null && <span className="muted"> v{run.version}</span>}
-                        </td>
-                        <td>{humanize(run.status)}</td>
-                        <td>{waiting ? `${run.node}: ${waiting.detail}` : (run.node ?? '—')}</td>
-                        <td className="nowrap">
-                          {waiting ? `${when(waiting.until)} (${fromNow(waiting.until)})` : '—'}
-                        </td>
-                        <td className="nowrap">{when(run.startedAt)}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
+              <DataTable
+                rows={items}
+                columns={columns}
+                rowKey={(run) => `${run.workflowId}/${run.runId}`}
+                testId="run-list"
+              />
+              <LoadMore list={runs} what="runs" />
             </>
           );
         }}

@@ -9,7 +9,11 @@ export function SettingsTabs() {
       <NavLink to="/settings/scorecard">Health scorecard</NavLink>
       <NavLink to="/templates">Email templates</NavLink>
       <NavLink to="/settings/csms">CSM profiles</NavLink>
+      <NavLink to="/settings/sending">Calendars and sending</NavLink>
       {session?.user.role === 'admin' && <NavLink to="/settings/users">Users and teams</NavLink>}
+      <NavLink to="/settings/account-fields">Account fields</NavLink>
+      {session?.user.role === 'admin' && <NavLink to="/settings/tokens">API tokens</NavLink>}
+      {session?.user.role === 'admin' && <NavLink to="/settings/audit">Audit log</NavLink>}
     </nav>
   );
 }

@@ -3,11 +3,12 @@ import { Link } from 'react-router';
 import type { CsmTask } from '../../../../engine/tasks/task.js';
 import { useSession } from '../../app/session.js';
 import { Empty, ErrorMessage } from '../../ui/states.js';
-import { useAsync } from '../../ui/use-async.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
 import { fromNow, when } from '../ui/format.js';
+import { LoadMore } from '../ui/load-more.js';
 import { useFilters } from '../ui/use-filters.js';
+import { usePagedList } from '../ui/use-paged-list.js';
 import '../ops.css';
 
 const STATUSES = ['open', 'done', 'dismissed'] as const;
@@ -24,10 +25,10 @@ export function TasksPage() {
   const view = filters.view ?? (ownWork ? 'mine' : 'all');
   const status = filters.status ?? 'open';
   const me = session?.user.email;
-  const tasks = useAsync(
-    (signal) =>
+  const tasks = usePagedList(
+    (cursor, signal) =>
       opsApi.tasks(
-        { status, accountId: filters.accountId, assignee: view === 'mine' ? me : undefined, limit: '200' },
+        { status, accountId: filters.accountId, assignee: view === 'mine' ? me : undefined, limit: '100', cursor },
         signal,
       ),
     [status, view, me, filters.accountId],
@@ -59,19 +60,22 @@ export function TasksPage() {
         )}
       </div>
       <AsyncView
-        state={tasks}
+        state={tasks.state}
         what="tasks"
         isEmpty={(data) => data.items.length === 0}
         empty={<Empty title={`No ${status} tasks`}>Playbooks add tasks here for calls, meetings and reviews.</Empty>}
       >
         {(data) => (
-          <ul className="list-select" data-testid="task-list">
-            {data.items.map((task) => (
-              <li key={task.id}>
-                <TaskItem task={task} onChanged={tasks.reload} />
-              </li>
-            ))}
-          </ul>
+          <>
+            <ul className="list-select" data-testid="task-list">
+              {data.items.map((task) => (
+                <li key={task.id}>
+                  <TaskItem task={task} onChanged={tasks.state.reload} />
+                </li>
+              ))}
+            </ul>
+            <LoadMore list={tasks} what="tasks" />
+          </>
         )}
       </AsyncView>
     </div>

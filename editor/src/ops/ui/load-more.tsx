@@ -1,0 +1,26 @@
+import { ErrorMessage } from '../../ui/states.js';
+import type { PagedList } from './use-paged-list.js';
+
+/**
+ * Under a paged list: how many rows are shown and, when the API says there are more, a "Load more" button that
+ * appends the next page (a real button, so Tab and Enter reach it). Without a `nextCursor` there is no button.
+ */
+export function LoadMore<T>({ list, what }: { list: PagedList<T>; what: string }) {
+  if (list.state.status !== 'ready') return null;
+  const { items, nextCursor } = list.state.data;
+  return (
+    <div className="pager">
+      <span className="muted" role="status" aria-live="polite">
+        {list.loadingMore
+          ? `Loading more ${what}…`
+          : `${items.length.toLocaleString()} ${what} shown${nextCursor ? '; there are more' : ''}`}
+      </span>
+      {nextCursor && (
+        <button type="button" onClick={list.loadMore} disabled={list.loadingMore}>
+          Load more {what}
+        </button>
+      )}
+      {list.moreError !== undefined && <ErrorMessage error={list.moreError} onRetry={list.loadMore} />}
+    </div>
+  );
+}

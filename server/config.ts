@@ -78,6 +78,11 @@ export const Config = z.object({
     .optional()
     .describe('An SMTP relay. Unset: an in-process SMTP server catches every email (see the Outbox).'),
   SMTP_CATCHER_PORT: port(2525).describe('Port of the in-process SMTP catcher.'),
+  SMTP_MESSAGE_LOOKUP_URL: urlWithProtocols(['http:', 'https:'], 'https://relay.example.com/messages')
+    .optional()
+    .describe(
+      "With SMTP_URL: the relay's message lookup, asked GET <url>?messageId=<id> after a send cut off mid-transaction (200: it holds the email, 404: it does not). Unset: such an email is left uncertain for an operator to settle.",
+    ),
   MAIL_FROM: z.string().min(3).default('Stayflow <success@stayflow.local>').describe('From address of emails.'),
 
   WEBHOOK_SECRET: z

@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import { openDatabase } from './db/database.js';
 import { installDefaultScorecard } from './health/service.js';
 import { startSmtpCatcher, type SmtpCatcher } from './email/smtp-catcher.js';
+import { relayLookupFor } from './email/relay-lookup.js';
 import { connectClient, connectWorkerConnection, temporalTarget } from './temporal/connection.js';
 import { isListening, PortInUseError, startDevServer, type DevServer } from './temporal/dev-server.js';
 import { ensureSearchAttributes } from './temporal/search-attributes.js';
@@ -170,6 +171,11 @@ export async function startStack(config: LoadedConfig, opts: StackOptions): Prom
           company: config.MAIL_COMPANY_NAME,
           postalAddress: config.MAIL_POSTAL_ADDRESS,
           openTracking: config.MAIL_OPEN_TRACKING,
+          relayHolds: relayLookupFor({
+            catching: smtpCatcher !== undefined,
+            db: database.db,
+            lookupUrl: config.SMTP_MESSAGE_LOOKUP_URL,
+          }),
         },
       };
       installTemporalRuntime(logger);

@@ -12,6 +12,7 @@ import { openApiDocument } from './openapi.js';
 import { mountRoutes, type Route } from './route.js';
 import { healthRoutes } from './routes/health.js';
 import { outboxRoutes } from './routes/outbox.js';
+import { outboxSettleRoutes } from './routes/outbox-settle.js';
 import { playbookRoutes } from './routes/playbooks.js';
 import { runRoutes } from './routes/runs.js';
 import { systemRoutes } from './routes/system.js';
@@ -52,6 +53,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...playbookRoutes(ctx),
     ...runRoutes(ctx),
     ...outboxRoutes(ctx),
+    ...outboxSettleRoutes(ctx),
     ...systemRoutes(ctx),
     ...templateRoutes(ctx),
     ...eventRoutes(ctx),

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.js';
 import type { AppContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { alreadyDecided, findApproval, recordDecision, type Approval } from './store.js';
+import { ENGINE_PROBE_MS, engineUnavailable, isEngineUnavailable } from './engine-unavailable.js';
 
 export interface ApprovalDecisionInput {
   decision: 'approved' | 'rejected';
@@ -49,8 +50,15 @@ export async function decideApproval(
       problems.map((p) => ({ path: `values.${p.name}`, code: p.code, message: p.message })),
     );
   }
-  // A run that has ended takes no update (and a server may not say so promptly): ask it first.
-  const ended = await runEnded(ctx, approval);
+  // A run that has ended takes no update (and a server may not say so promptly): ask it first. Temporal out of
+  // reach answers 503 in seconds, with nothing recorded (the run did not take the decision).
+  let ended: DomainError | undefined;
+  try {
+    ended = await ctx.temporal.withDeadline(Date.now() + ENGINE_PROBE_MS, () => runEnded(ctx, approval));
+  } catch (error) {
+    if (isEngineUnavailable(error)) throw engineUnavailable(`the decision on approval ${id}`);
+    throw error;
+  }
   if (ended) throw ended;
   const by = deciderOf(decidedBy);
   const handle = ctx.temporal.workflow.getHandle(approval.run.workflowId, approval.run.runId);
@@ -108,6 +116,7 @@ async function refusal(ctx: Pick<AppContext, 'database' | 'temporal'>, approval:
   if (reason?.startsWith('already decided by')) {
     return new DomainError('conflict', 'already_decided', `Approval ${approval.id} was ${reason}`);
   }
+  if (isEngineUnavailable(error)) return engineUnavailable(`the decision on approval ${approval.id}`);
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
     // No worker answered in time (all stopped, or busy). The run may still take it once one does — and then records
     // it itself — so a second try is answered "already decided" rather than deciding twice.

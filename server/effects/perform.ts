@@ -1,4 +1,4 @@
-import { EFFECT_RETRY, type EffectRun } from '../../engine/activity-contracts.js';
+import type { EffectRun } from '../../engine/activity-contracts.js';
 import type { Effect, EffectOutcome } from '../../engine/interpreter/types.js';
 import type { Db } from '../db/database.js';
 
@@ -10,8 +10,13 @@ export interface EffectStep<E extends Effect = Effect> {
   stepKey: string;
   /** 1 on the first try; a deliverer uses it to tell a retry (a record may already be there) from a first try. */
   attempt: number;
-  /** No retry follows this attempt: a deliverer records a temporary failure as final (see EFFECT_RETRY). */
+  /**
+   * No retry follows this attempt: a deliverer records a temporary failure as final. The activity works it out
+   * from its own retry policy (activities/playbook/perform-effect.ts).
+   */
   lastAttempt: boolean;
+  /** Tells Temporal the attempt is alive and making progress (unset outside an activity). */
+  heartbeat?: () => void;
   effect: E;
   run?: EffectRun;
 }
@@ -28,9 +33,10 @@ export type Deliverers = { [K in Effect['kind']]?: Deliverer<Extract<Effect, { k
  */
 export async function performEffect(
   deps: { db: Db; deliver: Deliverers },
-  step: Omit<EffectStep, 'lastAttempt'>,
+  input: Omit<EffectStep, 'lastAttempt'> & { lastAttempt?: boolean },
 ): Promise<EffectOutcome | void> {
-  const { workflowId, runId, stepKey, attempt, effect } = step;
+  const step: EffectStep = { ...input, lastAttempt: input.lastAttempt ?? false };
+  const { workflowId, runId, stepKey, attempt, lastAttempt, effect } = step;
   await deps.db
     .insertInto('run_steps')
     .values({
@@ -45,9 +51,8 @@ export async function performEffect(
     .execute();
   const deliver = deps.deliver[effect.kind] as Deliverer<Effect> | undefined;
   if (!deliver) return;
-  const lastAttempt = attempt >= EFFECT_RETRY.maximumAttempts;
   try {
-    return await deliver({ ...step, lastAttempt });
+    return await deliver(step);
   } catch (error) {
     // Out of retries: the step fails with the reason and the run goes on (or down its failure route).
     if (!lastAttempt) throw error;

@@ -39,6 +39,15 @@ export function classifySmtpError(error: unknown, recipient: string): SmtpFailur
 }
 
 /**
+ * A failure after which the relay may have the email all the same: the socket fell silent mid-transaction (a
+ * timeout after the message was handed over and before the 250). Sending again could deliver it twice.
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  const e = (error ?? {}) as NodemailerError & { timeoutType?: string };
+  return e.responseCode === undefined && e.timeoutType === 'SOCKET_TIMEOUT';
+}
+
+/**
  * Thrown by the email deliverer when a recipient's failure is temporary: the activity fails and Temporal retries
  * it with backoff. A plain error (not a Temporal `ApplicationFailure`), so the domain knows nothing of Temporal;
  * the failure's type in the run's history is this name.

@@ -2,6 +2,9 @@ import nodemailer, { type Transporter } from 'nodemailer';
 
 export type MailTransport = Transporter;
 
+/** How long one recipient's SMTP transaction may stay silent before it is given up on. */
+export const SEND_SOCKET_TIMEOUT_MS = 30_000;
+
 /** A pooled SMTP transport: connections are reused across sends, as a relay expects from a bulk sender. */
 export function createMailTransport(smtpUrl: string): MailTransport {
   const url = new URL(smtpUrl);
@@ -16,5 +19,8 @@ export function createMailTransport(smtpUrl: string): MailTransport {
     tls: { rejectUnauthorized: !['127.0.0.1', 'localhost', '::1'].includes(url.hostname) },
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
+    // A relay silent this long mid-send is given up on (nodemailer waits 10 minutes by default). The send may have
+    // arrived, so the sender leaves the row `sending` for the next attempt to settle (see mayHaveArrived).
+    socketTimeout: SEND_SOCKET_TIMEOUT_MS,
   });
 }

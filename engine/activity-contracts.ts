@@ -1,5 +1,6 @@
-import type { Effect, EffectOutcome, EffectWhen } from './interpreter/types.js';
+import type { Effect, EffectOutcome, EffectWhen, RunTrigger } from './interpreter/types.js';
 import type { PublishedPlaybook } from './triggers/match.js';
+import type { MigrateRunResult, MigrateRunsInput } from './workflows/run-migration.js';
 
 // What workflows may ask of the outside world. The engine owns this contract; `activities/` implements it, so
 // workflow code depends on types only and never on the modules that do I/O.
@@ -102,7 +103,13 @@ export interface AccountEntityActivities {
   }): Promise<{ timeZone: string; today: string; fields: Record<string, unknown> } | undefined>;
   /** Every published playbook's current version, as trigger evaluation needs it. */
   publishedPlaybooks(): Promise<PublishedPlaybook[]>;
-  enrollAccount(request: { accountId: string; playbookKey: string; reason: string }): Promise<EnrollmentOutcome>;
+  /** `trigger`: what enrolled the account, the run's trigger.* (absent from histories recorded before it). */
+  enrollAccount(request: {
+    accountId: string;
+    playbookKey: string;
+    reason: string;
+    trigger?: RunTrigger;
+  }): Promise<EnrollmentOutcome>;
   /** Runs of this account that are still going (Temporal visibility). */
   accountRuns(request: { accountId: string }): Promise<AccountRunRef[]>;
 }
@@ -133,4 +140,12 @@ export interface SweepActivities {
   }): Promise<{ scored: number; notified: number; nextAfter?: string }>;
   /** Each account given hears of its changed fields. */
   notifyFieldChanges(request: { changes: AccountFieldChanges[] }): Promise<{ notified: number }>;
+}
+
+/** Moving runs to a newer version of their playbook (engine/workflows/migrate-runs.ts). */
+export interface MigrationActivities {
+  /** Asks one run to move (its migrateRun update); a run that ended or refuses is a result, not a failure. */
+  migrateOneRun(request: MigrateRunsInput & { workflowId: string }): Promise<MigrateRunResult>;
+  /** The audit log's entry for the whole batch, with each run's outcome. */
+  recordMigration(request: MigrateRunsInput & { results: MigrateRunResult[] }): Promise<void>;
 }

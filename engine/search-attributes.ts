@@ -19,4 +19,5 @@ export const allSearchAttributes = [
 ];
 
 /** What a run is doing, as a keyword for listing: waiting on time, an event or a person; or running. */
-export type RunStatus = 'running' | 'waiting-timer' | 'waiting-event' | 'waiting-approval' | 'completed' | 'exited';
+export type RunStatus =
+  'running' | 'waiting-timer' | 'waiting-event' | 'waiting-approval' | 'completed' | 'exited' | 'failed';

@@ -41,7 +41,8 @@ export function accountEntityActivities(deps: { db: Db } & EnrollContext): Accou
 
     publishedPlaybooks: () => publishedPlaybooks(db),
 
-    enrollAccount: ({ accountId, playbookKey, reason }) => enrollOnTrigger(deps, accountId, playbookKey, reason),
+    enrollAccount: ({ accountId, playbookKey, reason, trigger }) =>
+      enrollOnTrigger(deps, accountId, playbookKey, reason, trigger),
 
     accountRuns: ({ accountId }) => activeRunsOf(deps, accountId),
   };

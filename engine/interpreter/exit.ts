@@ -28,6 +28,8 @@ export class ExitRequested extends Error {
 export interface AccountChange {
   event?: { name: string; data: Record<string, unknown> };
   fields: Readonly<Record<string, unknown>>;
+  /** What enrolled the run: a criterion may apply only to runs a risk level started (`trigger.type`). */
+  trigger?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface AccountChange {
  */
 export function matchExit(criteria: readonly ExitCriterion[], change: AccountChange): RunExit | undefined {
   for (const criterion of criteria) {
-    const scope = { account: change.fields, event: change.event?.data };
+    const scope = { account: change.fields, event: change.event?.data, trigger: change.trigger };
     const met =
       criterion.kind === 'event'
         ? change.event?.name === criterion.event && (!criterion.filter || evaluateCondition(criterion.filter, scope))

@@ -13,6 +13,7 @@ import {
 } from '../time/calendar.js';
 import { ExitRequested, type RunExit } from './exit.js';
 import { splitBucket } from './split-bucket.js';
+import { isBadData, MISSING_FIELD_FAILS_PATCH } from './step-failure.js';
 import type {
   ApprovalAnswer,
   Driver,
@@ -30,6 +31,15 @@ const DAY_MS = 86_400_000;
 const MAX_STEPS = 5_000;
 /** Timeline entries carried into a continued run. */
 const CARRIED_ENTRIES = 200;
+/**
+ * A wait or an effect that ends this much later than the run's clock says means an outage (the worker, Temporal or
+ * SMTP was down): the clock then moves to real time, so the next relative wait is measured from when the step
+ * really happened and a send window is checked at the real send time. Smaller lateness (a busy worker) keeps the
+ * plan's instants, so "day N" stays what the plan says.
+ */
+const LATE_MS = 60_000;
+/** Runs recorded before the clock re-anchored after an outage replay as they ran (issue 17). */
+export const CLOCK_REANCHOR_PATCH = 'stayflow-clock-reanchor';
 
 /**
  * The one interpreter. It walks the compiled playbook for one account and asks the driver for every wait, side
@@ -70,12 +80,23 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
   let approvalValues: ApprovalValues = { ...resume?.approval };
   const proposalOf = (nodeId: string) => proposedEmail(playbook, nodeId);
   // Effects are stamped with the run's logical instant, so an email's "day N" is the plan's day, not a retry's.
-  const perform = (effect: Effect) =>
-    driver.perform(effect, {
+  const perform = async (effect: Effect) => {
+    const outcome = await driver.perform(effect, {
       at: iso(clock),
       day: Math.floor((clock - enrolledAt) / DAY_MS),
       enrolledAt: iso(enrolledAt),
     });
+    reanchor();
+    return outcome;
+  };
+  /** Times the clock moved to real time after an outage (see LATE_MS); a send window is then fitted again. */
+  let reanchored = 0;
+  function reanchor() {
+    const real = driver.now();
+    if (real - clock <= LATE_MS || !(driver.patched?.(CLOCK_REANCHOR_PATCH) ?? true)) return;
+    clock = real;
+    reanchored++;
+  }
 
   let nodeId = resume?.nodeId ?? playbook.startNodeId;
   for (let steps = resume?.steps ?? 0; ; steps++) {
@@ -93,7 +114,17 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       handle = await execute(node);
     } catch (error) {
       if (error instanceof ExitRequested) return exitAt(node, error.exit, error.at);
-      throw error;
+      if (!isBadData(error)) throw error;
+      // The account's data cannot be used here: the step fails with the reason, and the run takes the step's
+      // failure route, or ends there, saying why. It never throws out of the run (a failing workflow task retries
+      // for ever, and the run could not even be cancelled).
+      const reason = error.message;
+      record(node, 'failed', `${node.label}: failed`, reason);
+      if (playbook.next[node.id]?.failed) handle = 'failed';
+      else {
+        record(node, 'end', 'Run ended: a step failed', `${node.label}: ${reason}`);
+        return { timeline, endedAt: iso(clock), endNodeId: node.id, failed: { nodeId: node.id, reason } };
+      }
     }
     if (handle === undefined) return { timeline, endedAt: iso(clock), endNodeId: node.id };
     const next = playbook.next[node.id]?.[handle];
@@ -251,6 +282,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       const ended = await driver.sleepUntil(at);
       if (!ended) {
         clock = Math.max(clock, at);
+        reanchor();
         return 'ended';
       }
       if ('skippedAt' in ended) {
@@ -268,7 +300,8 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
     const deliver = async (effect: Effect, kind: TimelineKind, summary: string, why = ''): Promise<string> => {
       const outcome = (await perform(effect)) ?? { status: 'done' };
       if (outcome.status === 'done') {
-        record(node, kind, summary, why);
+        // Starting a playbook says what it started (or, in the preview, what it would start).
+        record(node, kind, summary, (effect.kind === 'startPlaybook' && outcome.detail) || why);
         return 'out';
       }
       record(node, kind, `${summary}: ${outcome.status}`, outcome.detail ?? '');
@@ -289,13 +322,17 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
         // Planned from when the step began, so a change of fields re-plans a date wait (a moved renewal date)
         // and leaves a plain duration where it was.
         const began = now();
-        let until = waitUntil(node.config, began, account, settings);
+        const context = {
+          enrolledAt: iso(enrolledAt),
+          missingFails: () => driver.patched?.(MISSING_FIELD_FAILS_PATCH) ?? true,
+        };
+        let until = waitUntil(node.config, began, account, settings, context);
         record(node, 'wait', `${node.label}: until ${until.at}`, until.why);
         for (;;) {
           const ended = await sleepUntil(Date.parse(until.at));
           if (ended === 'skipped') record(node, 'wait', `${node.label}: skipped`, 'an operator skipped the wait');
           if (ended !== 'changed') return 'out';
-          const replanned = waitUntil(node.config, began, account, settings);
+          const replanned = waitUntil(node.config, began, account, settings, context);
           if (replanned.at === until.at) continue;
           until = replanned;
           record(node, 'wait', `${node.label}: re-planned to ${until.at}`, `the account changed; ${until.why}`);
@@ -304,14 +341,18 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       case 'email': {
         const window = sendWindowOf(node.config.sendWindow, settings);
         let why = window ? '' : 'sent immediately (no send window)';
-        if (window) {
+        for (let first = true; window; first = false) {
           const fit = fitSendWindow(now(), account.timeZone, window, settings.calendar);
-          if (fit.why) {
-            // A change of fields while waiting for the window (a new risk level) does not move the window.
-            let ended = await sleepUntil(Date.parse(fit.at));
-            while (ended === 'changed' && clock < Date.parse(fit.at)) ended = await sleepUntil(Date.parse(fit.at));
-            why = ended === 'skipped' ? 'sent early: an operator skipped the wait for the send window' : fit.why;
-          }
+          if (!fit.why) break;
+          // A change of fields while waiting for the window (a new risk level) does not move the window.
+          const before = reanchored;
+          let ended = await sleepUntil(Date.parse(fit.at));
+          while (ended === 'changed' && clock < Date.parse(fit.at)) ended = await sleepUntil(Date.parse(fit.at));
+          if (ended === 'skipped') why = 'sent early: an operator skipped the wait for the send window';
+          else if (first) why = fit.why;
+          else why = `${fit.why} (again: the run resumed after the window had closed)`;
+          // The window's timer fired after an outage: the window is checked again at the real time of sending.
+          if (ended === 'skipped' || reanchored === before) break;
         }
         return deliver(
           {
@@ -321,6 +362,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
             template: node.config.template,
             recipients: node.config.recipients,
             ...(Object.keys(approvalValues).length > 0 && { approval: { ...approvalValues } }),
+            ...(input.trigger && { trigger: input.trigger }),
           },
           'email',
           `Email "${node.label}" (${node.config.template}) to ${node.config.recipients}`,
@@ -345,7 +387,7 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       case 'approval':
         return approve(node);
       case 'branch': {
-        const scope = { account: account.fields, event: lastEvent };
+        const scope = { account: account.fields, event: lastEvent, trigger: input.trigger };
         const index = node.config.conditions.findIndex((c) => evaluateCondition(c.when, scope));
         const handle = index >= 0 ? node.config.conditions[index]!.handle : 'else';
         record(
@@ -425,6 +467,20 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           `${sinceEnrollment(clock - enrolledAt)} after enrollment`,
         );
         return 'out';
+      case 'startPlaybook':
+        // Under the other playbook's own enrollment policy: a refusal (already enrolled, cooling down) is
+        // recorded as skipped with the reason, not a failure.
+        return deliver(
+          {
+            kind: 'startPlaybook',
+            nodeId: node.id,
+            label: node.label,
+            playbook: node.config.playbook,
+            reason: `started by the step "${node.label}" of ${playbook.name}`,
+          },
+          'startPlaybook',
+          `Start playbook ${node.config.playbook}`,
+        );
       case 'end':
         record(node, 'end', node.label);
         return undefined;

@@ -22,10 +22,25 @@ export interface RunSettings {
   sendWindow: SendWindowHours;
 }
 
+/**
+ * What enrolled the run, readable by conditions (`trigger.data.score`) and templates (`{{ trigger.data.score }}`):
+ * the event with its data, the field change, the new risk level, the day of a date trigger, or a person's hand.
+ */
+export type RunTrigger =
+  | { type: 'event'; event: string; data: Record<string, unknown> }
+  | { type: 'fieldChanged'; field: string; from?: unknown; to?: unknown }
+  | { type: 'riskLevelEntered'; from: string; to: string; score?: number }
+  | { type: 'dateRelative'; today: string }
+  /** Started by a startPlaybook step of another run. */
+  | { type: 'playbook'; playbook: string; workflowId: string }
+  | { type: 'manual' };
+
 export interface RunInput {
   playbook: CompiledPlaybook;
   account: AccountSnapshot;
   settings?: Partial<RunSettings>;
+  /** The trigger that enrolled the run; absent for runs started before it was carried (and read as manual). */
+  trigger?: RunTrigger;
   /** Why the account was enrolled ("risk level entered high (was medium)"); absent for a manual enrollment. */
   reason?: string;
   /** Where a run continues from after Temporal's continue-as-new; absent for a new enrollment. */
@@ -66,6 +81,8 @@ export type Effect =
       Pick<ConfigOf<'email'>, 'template' | 'recipients'> & {
         /** The values approvals before it set, for {{ approval.* }}; absent when none did. */
         approval?: ApprovalValues;
+        /** What enrolled the run, for {{ trigger.* }}; absent when the run does not know. */
+        trigger?: RunTrigger;
       })
   | (EffectOf<'task'> &
       Pick<ConfigOf<'task'>, 'assignee' | 'title' | 'instructions'> & {
@@ -76,6 +93,7 @@ export type Effect =
   | (EffectOf<'notify'> & ConfigOf<'notify'>)
   | (EffectOf<'updateField'> & ConfigOf<'updateField'>)
   | (EffectOf<'goal'> & ConfigOf<'goal'>)
+  | (EffectOf<'startPlaybook'> & ConfigOf<'startPlaybook'> & { reason: string })
   | ApprovalRequestedEffect
   | ApprovalEscalatedEffect
   | ApprovalDecidedEffect;
@@ -171,6 +189,9 @@ export type TimelineKind =
   | 'webhook'
   | 'notify'
   | 'goal'
+  | 'startPlaybook'
+  | 'failed'
+  | 'migrated'
   | 'end'
   | 'exit';
 
@@ -215,6 +236,11 @@ export interface Driver {
   pendingExit?(): { exit: RunExit; at: number } | undefined;
   /** Asked between steps: true makes runPlaybook stop there and answer a checkpoint to continue from. */
   shouldPause?(): boolean;
+  /**
+   * Asked only where a newer behaviour departs from an older one (Temporal's `patched`): false while replaying a
+   * run recorded before it. Absent (the simulator): always the newer behaviour.
+   */
+  patched?(id: string): boolean;
 }
 
 export type WaitEnd = { skippedAt: number } | { changedAt: number; fields: Record<string, unknown> } | void;
@@ -225,6 +251,8 @@ export interface RunResult {
   endNodeId: string;
   /** Set when the run ended early by an exit criterion, a superseding run or an operator. */
   exited?: RunExit;
+  /** Set when a step failed for good with no failure route: the run ended there, and why. */
+  failed?: { nodeId: string; reason: string };
   /** Set when the driver asked to pause: the run goes on from here (continue-as-new). */
   checkpoint?: RunCheckpoint;
 }

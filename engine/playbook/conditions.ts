@@ -1,14 +1,14 @@
 import { z } from 'zod';
 
 // Conditions are a JSON AST, not a string language: nothing to parse, nothing to eval, and the editor can build
-// them as forms. Field paths name the account (`account.segment`) or the event that triggered or was awaited
-// (`event.plan`, `event.data.seats`).
+// them as forms. Field paths name the account (`account.segment`), the event awaited (`event.plan`,
+// `event.data.seats`), or what enrolled the run (`trigger.data.score`, `trigger.to`; see RunTrigger).
 
 export const ConditionOperator = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists']);
 export type ConditionOperator = z.infer<typeof ConditionOperator>;
 
-export const FieldPath = z.string().regex(/^(account\.[A-Za-z_][A-Za-z0-9_]*|event(\.[A-Za-z0-9_-]+)+)$/, {
-  error: 'must name an account field (account.segment) or event data (event.plan)',
+export const FieldPath = z.string().regex(/^(account\.[A-Za-z_][A-Za-z0-9_]*|(event|trigger)(\.[A-Za-z0-9_-]+)+)$/, {
+  error: 'must name an account field (account.segment), event data (event.plan) or the trigger (trigger.data.score)',
 });
 export type FieldPath = z.infer<typeof FieldPath>;
 

@@ -3,10 +3,14 @@ import type { Condition, FieldCondition } from './conditions.js';
 // Kept apart from the schemas: the interpreter runs inside workflow code, which must not import zod schemas
 // (they would be allocated again for every cached workflow). This file imports types only.
 
-/** What a condition is evaluated against: the account record and the data of the current event, if any. */
+/**
+ * What a condition is evaluated against: the account record, the data of the current event, if any, and what
+ * enrolled the run (`trigger.type`, `trigger.data.score`, `trigger.field`/`from`/`to`), if known.
+ */
 export interface ConditionScope {
   account: Readonly<Record<string, unknown>>;
   event?: Readonly<Record<string, unknown>>;
+  trigger?: Readonly<Record<string, unknown>>;
 }
 
 function own(record: unknown, key: string): unknown {
@@ -17,7 +21,14 @@ function own(record: unknown, key: string): unknown {
 
 export function resolveField(field: string, scope: ConditionScope): unknown {
   const [root, ...keys] = field.split('.');
-  let value: unknown = root === 'account' ? scope.account : root === 'event' ? scope.event : undefined;
+  let value: unknown =
+    root === 'account'
+      ? scope.account
+      : root === 'event'
+        ? scope.event
+        : root === 'trigger'
+          ? scope.trigger
+          : undefined;
   for (const key of keys) value = own(value, key);
   return value;
 }

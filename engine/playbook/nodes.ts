@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AccountFieldName } from './account-fields.js';
 import { Condition } from './conditions.js';
-import { Duration, DurationUnit, TimeOfDay, Weekday } from './durations.js';
+import { Duration, DurationUnit, MAX_WAIT_DAYS, TimeOfDay, Weekday } from './durations.js';
 import { EventName } from './triggers.js';
 
 // Ids become keys of plain objects in the IR (`next[nodeId][handle]`); names Object.prototype already has
@@ -31,8 +31,21 @@ export const WaitConfig = z.discriminatedUnion(
       atTime: TimeOfDay.optional(),
     }),
     z.strictObject({ kind: z.literal('nextWeekday'), weekday: Weekday, time: TimeOfDay }),
+    // Anchored to the journey, not to the step before: "day 4 after enrollment at 10:00, account time". A send
+    // window that pushed an earlier step later does not move it.
+    z
+      .strictObject({
+        kind: z.literal('anchored'),
+        day: z
+          .number()
+          .int({ error: 'must be a whole number of days' })
+          .min(0, { error: 'must be 0 (the day of enrollment) or later' })
+          .max(MAX_WAIT_DAYS, { error: `must be at most ${MAX_WAIT_DAYS} days` }),
+        time: TimeOfDay,
+      })
+      .meta({ description: 'Day N after enrollment (0: the day of enrollment) at a local time, account time zone.' }),
   ],
-  { error: 'must be a wait of kind duration, untilDate or nextWeekday' },
+  { error: 'must be a wait of kind duration, untilDate, nextWeekday or anchored' },
 );
 export type WaitConfig = z.infer<typeof WaitConfig>;
 
@@ -160,6 +173,13 @@ export const WebhookConfig = z.strictObject({
 });
 export const NotifyConfig = z.strictObject({ channel: z.enum(['slack', 'email']), message: Text });
 export const GoalConfig = z.strictObject({ name: Text });
+/** Enrolls the account in another playbook under that playbook's own enrollment policy (the detractor's rescue). */
+export const StartPlaybookConfig = z.strictObject({
+  playbook: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'must be the key of a playbook, e.g. rescue-high' })
+    .max(64),
+});
 const NoConfig = z.strictObject({}).default({});
 
 const Position = z.object({ x: z.number(), y: z.number() });
@@ -185,11 +205,12 @@ export const PlaybookNode = z
       step('webhook', WebhookConfig),
       step('notify', NotifyConfig),
       step('goal', GoalConfig),
+      step('startPlaybook', StartPlaybookConfig),
       step('end', NoConfig),
     ],
     {
       error:
-        'must be a step of type trigger, wait, email, task, approval, branch, waitForEvent, split, updateField, webhook, notify, goal or end',
+        'must be a step of type trigger, wait, email, task, approval, branch, waitForEvent, split, updateField, webhook, notify, goal, startPlaybook or end',
     },
   )
   .meta({ id: 'PlaybookNode', description: 'One step of a playbook; its config depends on its type.' });
@@ -215,6 +236,7 @@ export const FIXED_HANDLES: Readonly<Record<Exclude<NodeType, 'branch' | 'split'
   webhook: [DEFAULT_HANDLE],
   notify: [DEFAULT_HANDLE],
   goal: [DEFAULT_HANDLE],
+  startPlaybook: [DEFAULT_HANDLE],
   end: [],
 };
 
@@ -235,6 +257,7 @@ export function handlesOf(node: PlaybookNode): string[] {
     case 'webhook':
     case 'notify':
     case 'goal':
+    case 'startPlaybook':
     case 'end':
       return [...FIXED_HANDLES[node.type]];
     default: {
@@ -249,12 +272,17 @@ export const FAILED_HANDLE = 'failed';
 
 /**
  * Outcomes a playbook may connect but need not: left unconnected, a failed delivery is recorded on the run and
- * the run goes on by `out`, so a playbook drawn without failure routes still runs to its end.
+ * the run goes on by `out`, so a playbook drawn without failure routes still runs to its end. A step that cannot
+ * use the account's data (an impossible date, a missing field) also leaves by `failed`; unconnected, that ends the
+ * run with the reason.
  */
 export const OPTIONAL_HANDLES: Readonly<Partial<Record<NodeType, readonly string[]>>> = {
+  wait: [FAILED_HANDLE],
   email: [FAILED_HANDLE],
+  task: [FAILED_HANDLE],
   webhook: [FAILED_HANDLE],
   notify: [FAILED_HANDLE],
+  startPlaybook: [FAILED_HANDLE],
 };
 
 /** Steps that make an account wait for time or a person, so a loop through them cannot spin. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EnrollmentAccount } from '../playbook/enrollment.js';
 import { TimeOfDay, Weekday } from '../playbook/durations.js';
+import { RunTrigger } from './run-trigger.js';
 
 // The one definition of a scripted simulation: the simulator's input, the simulate API body and the CLI's
 // options are all this schema, so each of them can script events, approvals, field changes and failures.
@@ -87,6 +88,9 @@ export const SimulationRequest = SimulationScript.extend({
   account: EnrollmentAccount.default({ id: 'sample-account', timeZone: 'UTC', fields: {} }),
   startAt: Instant.optional().meta({ description: 'When the simulated enrollment happens; default now.' }),
   settings: RunSettingsInput.optional(),
+  trigger: RunTrigger.optional().meta({
+    description: 'What enrolled the run (trigger.* in conditions); default manual.',
+  }),
 }).meta({ id: 'SimulationRequest' });
 export type SimulationRequest = z.infer<typeof SimulationRequest>;
 

@@ -4,11 +4,14 @@ import { ExitRequested, matchExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
 import type { Driver, RunInput, RunResult } from '../interpreter/types.js';
 import type { ScriptedApproval, SimulationScript } from './schemas.js';
+import { previewSender, type PreviewGovernance } from '../governance/preview.js';
 
 /** A run's input plus what the script says will happen to the account (engine/simulator/schemas.ts). */
 export interface SimulationInput extends RunInput, Partial<SimulationScript> {
   /** When the simulated enrollment happens (ISO). */
   startAt: string;
+  /** Contact governance, as the sender applies it (engine/governance); unset: every email goes out. */
+  governance?: PreviewGovernance;
 }
 
 /**
@@ -37,12 +40,17 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
   // The account as the run's exit criteria see it: what it started with plus every change applied so far.
   const fields: Record<string, unknown> = { ...(input.resume?.fields ?? input.account.fields) };
   const exitCriteria = input.playbook.exit ?? [];
+  const sendEmail = input.governance && previewSender(input.governance);
 
   /** The first unspent event up to `until` that meets an exit criterion, and the exit it means. */
   const exitEventBy = (until: number) => {
     for (const e of events) {
       if (consumed.has(e.index) || e.time < clock || e.time > until) continue;
-      const exit = matchExit(exitCriteria, { event: { name: e.event, data: e.data ?? {} }, fields });
+      const exit = matchExit(exitCriteria, {
+        trigger: input.trigger,
+        event: { name: e.event, data: e.data ?? {} },
+        fields,
+      });
       if (exit) return { event: e, exit };
     }
     return undefined;
@@ -59,7 +67,7 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       applied.add(change.index);
       Object.assign(fields, change.fields);
       const at = Math.max(clock, change.time);
-      const exit = matchExit(exitCriteria, { fields });
+      const exit = matchExit(exitCriteria, { trigger: input.trigger, fields });
       if (exit) throw new ExitRequested(exit, at);
       return { changedAt: at, fields: change.fields };
     }
@@ -80,9 +88,16 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       }
       clock = Math.max(clock, at);
     },
-    async perform(effect) {
+    async perform(effect, when) {
       const failure = input.failures?.find((f) => f.nodeId === effect.nodeId);
-      return failure ? { status: failure.status, detail: failure.detail } : undefined;
+      if (failure) return { status: failure.status, detail: failure.detail };
+      if (effect.kind === 'email' && sendEmail) return sendEmail(Date.parse(when.at));
+      // The preview enrolls nobody: it says what the run would ask for, which the other playbook's policy decides.
+      if (effect.kind === 'startPlaybook')
+        return {
+          status: 'done',
+          detail: `would start playbook ${effect.playbook}, if its enrollment policy lets the account in`,
+        };
     },
     async awaitEvent(request, accountFields) {
       const match = events.find(
@@ -135,7 +150,9 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
     const exitEvent = exitEventBy(until);
     const exitChange = changes.find(
       (c) =>
-        !applied.has(c.index) && c.time <= until && matchExit(exitCriteria, { fields: { ...fields, ...c.fields } }),
+        !applied.has(c.index) &&
+        c.time <= until &&
+        matchExit(exitCriteria, { trigger: input.trigger, fields: { ...fields, ...c.fields } }),
     );
     if (exitChange && (!exitEvent || exitChange.time <= exitEvent.event.time)) {
       for (const c of changes)
@@ -143,7 +160,10 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
           applied.add(c.index);
           Object.assign(fields, c.fields);
         }
-      throw new ExitRequested(matchExit(exitCriteria, { fields })!, Math.max(clock, exitChange.time));
+      throw new ExitRequested(
+        matchExit(exitCriteria, { trigger: input.trigger, fields })!,
+        Math.max(clock, exitChange.time),
+      );
     }
     if (exitEvent) {
       consumed.add(exitEvent.event.index);

@@ -77,7 +77,7 @@ export function localesOf(template: Pick<EmailTemplateContent, 'locales'>): Emai
 
 // ---- The variables a template may use ----------------------------------------------------------------------
 
-export const TEMPLATE_VARIABLE_GROUPS = ['account', 'contact', 'csm', 'run', 'approval'] as const;
+export const TEMPLATE_VARIABLE_GROUPS = ['account', 'contact', 'csm', 'run', 'approval', 'trigger'] as const;
 export type TemplateVariableGroup = (typeof TEMPLATE_VARIABLE_GROUPS)[number];
 
 export interface TemplateVariableSpec {
@@ -127,6 +127,18 @@ const RUN: Record<string, TemplateVariableSpec> = {
 // `approval.*` is open here: its names are the parameters of the approval steps before the email
 // ({{ approval.discount }}), which only the playbook knows — the compiler checks each email against those.
 const APPROVAL: Record<string, TemplateVariableSpec> = {};
+// What enrolled the run (RunTrigger in engine/interpreter/types.ts); `trigger.data.*` is the event's own data.
+const TRIGGER: Record<string, TemplateVariableSpec> = {
+  type: {
+    description: 'What enrolled the run: event, fieldChanged, riskLevelEntered, dateRelative, playbook or manual',
+  },
+  event: { description: 'The event that enrolled the run, e.g. nps.answered' },
+  data: { description: 'The data of that event, e.g. {{ trigger.data.score }}' },
+  field: { description: 'The account field whose change enrolled the run' },
+  from: { description: 'The value (or risk level) before the change' },
+  to: { description: 'The value (or risk level) after the change' },
+  score: { description: 'The risk score that moved the risk level' },
+};
 
 function describeAccountField(name: string, spec: AccountFieldSpec): TemplateVariableSpec {
   return { description: ACCOUNT_FIELD_DESCRIPTIONS[name] ?? `Custom account field (${spec.type})` };
@@ -139,7 +151,14 @@ export function templateVocabulary(
   const account: Record<string, TemplateVariableSpec> = Object.fromEntries(
     Object.entries(accountFields).map(([name, spec]) => [name, describeAccountField(name, spec)]),
   );
-  return { account: Object.assign(account, ACCOUNT_RECORD), contact: CONTACT, csm: CSM, run: RUN, approval: APPROVAL };
+  return {
+    account: Object.assign(account, ACCOUNT_RECORD),
+    contact: CONTACT,
+    csm: CSM,
+    run: RUN,
+    approval: APPROVAL,
+    trigger: TRIGGER,
+  };
 }
 
 export interface TemplateVariableProblem {
@@ -158,6 +177,7 @@ const GROUP_NOUNS: Record<TemplateVariableGroup, string> = {
   csm: 'CSMs',
   run: 'runs',
   approval: 'approvals',
+  trigger: 'triggers',
 };
 
 const own = <T>(record: Readonly<Record<string, T>>, name: string): T | undefined =>
@@ -238,6 +258,7 @@ export function templateVariableProblem(
       `${GROUP_NOUNS[root as TemplateVariableGroup]} have no '${name}'${hint}; they have ${listed(names, 'and')}`,
     );
   }
+  if (root === 'trigger' && name === 'data') return undefined; // the event's data has no declared schema
   if (rest.length > 1 || (rest.length === 1 && !VALUE_PROPERTIES.has(rest[0] ?? ''))) {
     return unknown(`${root}.${name} is a single value; it has no '${rest.join('.')}'`);
   }

@@ -2,6 +2,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -18,6 +19,7 @@ import {
   type FieldsChangedMessage,
 } from './account-signals.js';
 import { accountEventSignal, accountFieldsSignal, exitRunSignal } from './playbook-signals.js';
+import { runTriggerOf } from '../interpreter/run-trigger.js';
 
 const acts = proxyActivities<AccountEntityActivities>({
   startToCloseTimeout: '1 minute',
@@ -43,6 +45,8 @@ export interface AccountEntityInput {
 }
 
 const EVENT_BATCH = 100;
+/** Histories from before catch-up evaluated no date trigger on a change of fields; replaying them must not either. */
+export const CATCH_UP_PATCH = 'stayflow-date-catch-up';
 const KEPT_DECISIONS = 50;
 
 /**
@@ -122,7 +126,9 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
       }
       await rescore(new Date().toISOString(), published);
     } else if (message.kind === 'fields') {
-      await happen({ kind: 'fields', changed: message.changed }, account.fields, await published());
+      // Past the marker, a date set or moved late for a date-relative playbook enrolls it late (catch-up).
+      const today = patched(CATCH_UP_PATCH) ? account.today : undefined;
+      await happen({ kind: 'fields', changed: message.changed, today }, account.fields, await published());
       const fields = Object.fromEntries(Object.keys(message.changed).map((k) => [k, account.fields[k]]));
       await tellRuns((run) => getExternalWorkflowHandle(run.workflowId).signal(accountFieldsSignal, { fields }));
     } else if (message.kind === 'sweep') {
@@ -170,7 +176,14 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
   ) {
     const startedNow = new Set<string>();
     for (const match of matchTriggers(playbooks, happening, fields)) {
-      const outcome = await acts.enrollAccount({ accountId, playbookKey: match.playbookKey, reason: match.reason });
+      // The run reads what enrolled it as trigger.* (an activity's input is not part of what replay compares).
+      const trigger = runTriggerOf(happening, playbooks.find((p) => p.key === match.playbookKey)?.triggers);
+      const outcome = await acts.enrollAccount({
+        accountId,
+        playbookKey: match.playbookKey,
+        reason: match.reason,
+        trigger,
+      });
       decisions.push({
         at: new Date().toISOString(),
         playbookKey: match.playbookKey,

@@ -1,11 +1,14 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   CancellationScope,
   condition,
   continueAsNew,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
+  TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,7 +17,14 @@ import { EFFECT_RETRY, type PlaybookActivities } from '../activity-contracts.js'
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import { ExitRequested, matchExit, type RunExit } from '../interpreter/exit.js';
 import { runPlaybook } from '../interpreter/run-playbook.js';
-import { nodeAttribute, playbookKeyAttribute, statusAttribute, type RunStatus } from '../search-attributes.js';
+import { migrationRefusal } from '../playbook/migration.js';
+import {
+  nodeAttribute,
+  playbookKeyAttribute,
+  statusAttribute,
+  versionAttribute,
+  type RunStatus,
+} from '../search-attributes.js';
 import type { ApprovalRequest, Driver, RunInput, RunResult, TimelineEntry } from '../interpreter/types.js';
 import {
   accountEventSignal,
@@ -28,11 +38,32 @@ import {
   type ApprovalDecision,
   type RunPosition,
 } from './playbook-signals.js';
+import { migrateRunUpdate, type MigrateRunRequest } from './run-migration.js';
 
+// The activity heartbeats every second: a worker that dies mid-step is noticed in seconds, and the next attempt
+// settles what it left; start-to-close only bounds a step to many recipients.
 const { performEffect } = proxyActivities<PlaybookActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '10 seconds',
   retry: EFFECT_RETRY,
 });
+
+/**
+ * Runs from before it failed as a whole when an effect's last attempt died (timed out, its worker gone, a
+ * non-retryable failure); past this marker the step answers `failed` and takes its failure route instead.
+ */
+export const EFFECT_FAILURE_PATCH = 'stayflow-effect-failure-route';
+
+/** Why an effect's last attempt died, for the step's timeline: the timeout that ended it, or its failure. */
+function effectFailureReason(error: ActivityFailure): string {
+  const cause = error.cause;
+  if (cause instanceof TimeoutFailure) {
+    return cause.timeoutType === 'HEARTBEAT'
+      ? 'its worker stopped answering (no heartbeat)'
+      : `it timed out (${String(cause.timeoutType).toLowerCase().replace(/_/g, ' ')})`;
+  }
+  return cause?.message || error.message;
+}
 
 /**
  * Runs from before stored approvals asked for no activity at an approval step; replaying them must not either.
@@ -80,14 +111,18 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
   setHandler(accountEventSignal, (message) => {
     inbox.push({ message, at: Date.now() });
     exitWith(
-      matchExit(input.playbook.exit ?? [], { event: { name: message.event, data: message.data ?? {} }, fields }),
+      matchExit(input.playbook.exit ?? [], {
+        trigger: input.trigger,
+        event: { name: message.event, data: message.data ?? {} },
+        fields,
+      }),
     );
   });
   setHandler(accountFieldsSignal, (message) => {
     Object.assign(fields, message.fields);
     changed.fields = { ...changed.fields, ...message.fields };
     changed.at ??= Date.now();
-    exitWith(matchExit(input.playbook.exit ?? [], { fields }));
+    exitWith(matchExit(input.playbook.exit ?? [], { trigger: input.trigger, fields }));
   });
   setHandler(exitRunSignal, (message) => exitWith({ label: message.label, reason: message.reason }));
   setHandler(positionQuery, () => position);
@@ -133,9 +168,34 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     },
   );
 
+  // Moving to a newer version: taken at once (the run checks it can), done at the next step boundary, so the step
+  // under way finishes as it began (a wait keeps its planned end). See engine/playbook/migration.ts.
+  const migration: { request?: MigrateRunRequest } = {};
+  setHandler(
+    migrateRunUpdate,
+    (request) => {
+      migration.request = request;
+      return { fromVersion: input.playbook.version, toVersion: request.playbook.version, nodeId: position.nodeId };
+    },
+    {
+      validator: (request) => {
+        const refusal = migrationRefusal(input.playbook, request, position.nodeId, {
+          ending: exiting.exit !== undefined,
+          alreadyMoving: migration.request !== undefined,
+        });
+        if (refusal) throw new Error(refusal);
+      },
+    },
+  );
+
   // Runs the server starts carry search attributes; keep node and status current so runs can be listed by where
   // they stand. (Runs started without them, as in workflow tests, skip the upserts.)
   const listed = workflowInfo().typedSearchAttributes.get(playbookKeyAttribute) !== undefined;
+  // A run that continued into a newer version (a migration) is listed under it. Never true when replaying runs
+  // recorded before migrations existed, so their commands are unchanged.
+  if (listed && workflowInfo().typedSearchAttributes.get(versionAttribute) !== input.playbook.version) {
+    upsertSearchAttributes([{ key: versionAttribute, value: input.playbook.version }]);
+  }
   const publish = (status: RunStatus) => {
     if (!listed) return;
     upsertSearchAttributes([
@@ -196,8 +256,15 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
         version: playbook.version,
       };
       const send = () => performEffect({ workflowId, runId, effect, run });
-      // A cancelled run still withdraws its open approval from the inbox on its way out.
-      return CancellationScope.current().consideredCancelled ? CancellationScope.nonCancellable(send) : send();
+      try {
+        // A cancelled run still withdraws its open approval from the inbox on its way out.
+        return await (CancellationScope.current().consideredCancelled
+          ? CancellationScope.nonCancellable(send)
+          : send());
+      } catch (error) {
+        if (!(error instanceof ActivityFailure) || isCancellation(error) || !patched(EFFECT_FAILURE_PATCH)) throw error;
+        return { status: 'failed', detail: `the step's last attempt did not finish: ${effectFailureReason(error)}` };
+      }
     },
     async awaitEvent(request, accountFields) {
       const since = Date.now();
@@ -256,10 +323,15 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     onEntry(entry) {
       timeline.push(entry);
     },
+    patched(id) {
+      return patched(id);
+    },
     shouldPause() {
       stepsThisRun++;
       return (
-        workflowInfo().continueAsNewSuggested || (input.stepsPerRun !== undefined && stepsThisRun >= input.stepsPerRun)
+        migration.request !== undefined ||
+        workflowInfo().continueAsNewSuggested ||
+        (input.stepsPerRun !== undefined && stepsThisRun >= input.stepsPerRun)
       );
     },
   };
@@ -269,8 +341,28 @@ export async function playbookRunWorkflow(input: RunInput): Promise<RunResult> {
     await condition(allHandlersFinished);
     // A change of fields that arrived after the last wait travels with the run rather than being lost.
     const resume = { ...result.checkpoint, fields: { ...result.checkpoint.fields, ...changed.fields } };
+    const moving = migration.request;
+    if (moving) {
+      // The step the old version would take next, as the newer version's step the migration mapped it to.
+      const nodeId = moving.nodeMap[resume.nodeId] ?? resume.nodeId;
+      const moved: TimelineEntry = {
+        at: iso(resume.clock),
+        day: Math.floor((resume.clock - resume.enrolledAt) / 86_400_000),
+        nodeId,
+        kind: 'migrated',
+        summary: `Moved to version ${moving.playbook.version}`,
+        why: `migration ${moving.migrationId}, asked by ${moving.requestedBy}: continues at '${moving.playbook.nodes[nodeId]?.label ?? nodeId}'`,
+      };
+      return continueAsNew<typeof playbookRunWorkflow>({
+        ...input,
+        playbook: moving.playbook,
+        resume: { ...resume, nodeId, timeline: [...resume.timeline, moved] },
+      });
+    }
     return continueAsNew<typeof playbookRunWorkflow>({ ...input, resume });
   }
-  publish(result.exited ? 'exited' : 'completed');
+  // A step that failed for good with no failure route ended the run: it completes, listed as failed with its reason
+  // on the timeline (a thrown error would fail the workflow task on every attempt instead).
+  publish(result.exited ? 'exited' : result.failed ? 'failed' : 'completed');
   return result;
 }

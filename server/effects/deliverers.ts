@@ -12,6 +12,7 @@ import { notifyDeliverer } from './notify.js';
 import { taskDeliverer } from './task.js';
 import { updateFieldDeliverer } from './update-field.js';
 import { webhookDeliverer } from './webhook.js';
+import { startPlaybookDeliverer } from '../playbooks/start-playbook.js';
 import type { Deliverers } from './perform.js';
 import type { OutboundPolicy } from './outbound-guard.js';
 
@@ -51,5 +52,6 @@ export function effectDeliverers(deps: EffectDeps): Deliverers {
     webhook: webhookDeliverer({ db: deps.db, secret: deps.webhookSecret, outbound: deps.outbound }),
     notify: notifyDeliverer(deps),
     updateField: updateFieldDeliverer(deps),
+    startPlaybook: startPlaybookDeliverer(deps),
   };
 }

@@ -5,15 +5,20 @@ import { accountSnapshot, findAccount } from '../accounts/store.js';
 import type { Db } from '../db/database.js';
 import { findTemplate } from '../templates/store.js';
 import type { EffectStep } from '../effects/perform.js';
-import type { FrequencyCap } from './frequency-cap.js';
+import type { Client } from '@temporalio/client';
+import { capPeriodMs, decideEmail, type EmailDecision } from '../../engine/governance/decide.js';
+import { recentSendsTo, type FrequencyCap } from './frequency-cap.js';
+import { governanceSettings } from '../settings/run-settings.js';
+import { rescueOpen } from '../settings/rescue.js';
 import { ownerCsmOf } from '../people/csm-profiles.js';
 import { openPixelUrl, trackLinks, unsubscribeUrl } from './links.js';
-import { moveOutboxRow, openOutboxRow, recentEmailsTo, type OutboxRow } from './outbox.js';
+import { moveOutboxRow, openOutboxRow, type OutboxRow } from './outbox.js';
 import { emailRecipients, isUnsubscribed, type Recipient } from './recipients.js';
-import { classifySmtpError, SmtpTemporaryError } from './smtp-errors.js';
+import { classifySmtpError, mayHaveArrived, SmtpTemporaryError } from './smtp-errors.js';
 import { renderEmail, templateVariables } from './templates/index.js';
 import { senderDomain, transmit } from './transmit.js';
 import type { MailTransport } from './transport.js';
+import { HELD_AT_RELAY, type RelayLookup } from './relay-lookup.js';
 import { isUuid } from '../db/uuid.js';
 import { isDomainError } from '../errors.js';
 
@@ -36,6 +41,12 @@ export interface EmailSettings {
   openTracking?: boolean;
   /** Test-only: called at each point of a send; a throw there is a worker dying at that point. */
   failpoint?: SendFailpoint;
+  /**
+   * Asks the relay whether it holds a message (by our Message-ID): true held, false not, undefined it cannot say.
+   * Set where the relay can answer (the in-process catcher); an email left `sending` by a dead attempt is then
+   * settled `sent` when the relay has it, instead of `uncertain`.
+   */
+  relayHolds?: RelayLookup;
 }
 
 type EmailStep = EffectStep<Extract<EffectStep['effect'], { kind: 'email' }>>;
@@ -49,7 +60,14 @@ class TryAgain extends Error {}
  * once per (run, step, recipient). See docs/architecture.md ("Sending") for the states and the one window SMTP
  * cannot close.
  */
-export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: string; settings: EmailSettings }) {
+export function emailDeliverer(deps: {
+  db: Db;
+  transport: MailTransport;
+  from: string;
+  settings: EmailSettings;
+  /** Asked whether a rescue is open for the account (the quiet period); unset: never. */
+  temporal?: Client;
+}) {
   const { db, settings } = deps;
   const fail = async (point: SendPoint, step: EmailStep, recipient: string) =>
     settings.failpoint?.(point, { recipient, stepKey: step.stepKey, attempt: step.attempt });
@@ -60,6 +78,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
     fields: Record<string, unknown>,
     template: EmailTemplateContent,
     recipient: Recipient,
+    govern: (email: string, outboxId: string) => Promise<EmailDecision>,
   ): Promise<RecipientResult> {
     const { run, effect } = step;
     const email = recipient.email.toLowerCase();
@@ -91,8 +110,13 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
         case 'failed':
           return { status: found.state, email, reason: found.last_error ?? found.state };
         case 'sending': {
-          // An earlier attempt stopped between "sending" and "sent": the server may have the email. Sending again
-          // could deliver it twice, so a person decides (POST /api/outbox/deliveries/:id/resend).
+          // An earlier attempt stopped between "sending" and "sent": the server may have the email. A relay that
+          // can say settles it; otherwise sending again could deliver it twice, so it waits for the settle action
+          // (POST /api/outbox/deliveries/:id/settle) or a person's resend.
+          if ((await settings.relayHolds?.(found.message_id)) === true) {
+            await moveOutboxRow(db, found.id, ['sending'], 'sent', { smtpResponse: HELD_AT_RELAY, lastError: null });
+            return { status: 'sent', email };
+          }
           const reason = `${email}: delivery uncertain — an earlier attempt stopped while sending; resend by hand if it did not arrive`;
           await moveOutboxRow(db, found.id, ['sending'], 'uncertain', { lastError: reason });
           return { status: 'failed', email, reason };
@@ -111,10 +135,9 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
     if (recipient.contactId && (await isUnsubscribed(db, recipient.contactId))) {
       return settle('skipped', `${email}: unsubscribed`);
     }
-    const cap = settings.frequencyCap;
-    if (recipient.contactId && cap) {
-      const recent = await recentEmailsTo(db, email, new Date(Date.now() - cap.periodMs), row.id);
-      if (recent >= cap.max) return settle('skipped', `${email}: frequency cap reached (${cap.text})`);
+    if (recipient.contactId) {
+      const decision = await govern(email, row.id);
+      if (!decision.send) return settle('skipped', `${email}: ${decision.reason}`);
     }
 
     const unsubscribe = recipient.contactId
@@ -129,6 +152,7 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
           csm: await ownerCsmOf(db, account),
           run: { playbook: run?.playbookName, day: run?.day },
           approval: effect.approval,
+          trigger: effect.trigger,
         }),
         locale: { contact: recipient.locale, account: account.locale },
         footer: {
@@ -178,6 +202,13 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
       reply = await transmit(deps.transport, deps.from, row);
     } catch (error) {
       const failure = classifySmtpError(error, email);
+      if (mayHaveArrived(error)) {
+        // The row stays `sending`: the next attempt asks the relay or marks it uncertain; never sent blindly again.
+        if (!step.lastAttempt) throw new TryAgain(failure.reason);
+        const reason = `${email}: delivery uncertain — ${failure.reason.slice(email.length + 2)}`;
+        await moveOutboxRow(db, row.id, ['sending'], 'uncertain', { lastError: reason });
+        return { status: 'failed', email, reason };
+      }
       if (failure.kind === 'permanent') {
         await moveOutboxRow(db, row.id, ['sending'], 'failed', { lastError: failure.reason });
         return { status: 'failed', email, reason: failure.reason };
@@ -225,12 +256,28 @@ export function emailDeliverer(deps: { db: Db; transport: MailTransport; from: s
     const { recipients, none } = await emailRecipients(db, account, effect.recipients);
     if (recipients.length === 0) return { status: 'skipped', detail: none ?? 'nobody to write to' };
 
+    // Contact governance (engine/governance/decide.ts, the preview's decision too): the install's saved rules, or
+    // MAIL_FREQUENCY_CAP with the shipped exemptions; Temporal is asked about a rescue only when the answer matters.
+    const { value: rules } = await governanceSettings(db, settings.frequencyCap);
+    let rescue: Promise<boolean> | undefined;
+    const govern = async (email: string, outboxId: string): Promise<EmailDecision> => {
+      const at = Date.now();
+      const playbookKey = step.run?.playbookKey;
+      const promotional = playbookKey !== undefined && rules.playbooks[playbookKey]?.promotional === true;
+      const sent = rules.frequencyCap
+        ? await recentSendsTo(db, email, new Date(at - capPeriodMs(rules.frequencyCap)), outboxId)
+        : [];
+      const rescueIsOpen = promotional ? await (rescue ??= rescueOpen(deps.temporal, rules, account.id)) : false;
+      return decideEmail({ rules, playbookKey, at, sent, rescueOpen: rescueIsOpen });
+    };
+
     const results: RecipientResult[] = [];
     let retry: TryAgain | undefined;
     // Every recipient gets its try before a temporary failure asks for a retry, which then skips those sent.
     for (const recipient of recipients) {
+      step.heartbeat?.();
       try {
-        results.push(await sendTo(step, account, fields, template, recipient));
+        results.push(await sendTo(step, account, fields, template, recipient, govern));
       } catch (error) {
         if (!(error instanceof TryAgain)) throw error;
         retry ??= error;

@@ -4,7 +4,9 @@ import {
   WorkflowNotFoundError,
   type WorkflowExecutionInfo,
 } from '@temporalio/client';
-import type { RunInput, RunResult, TimelineEntry } from '../../engine/interpreter/types.js';
+import { DateTime } from 'luxon';
+import type { RunInput, RunResult, RunTrigger, TimelineEntry } from '../../engine/interpreter/types.js';
+import { catchUpStart } from '../../engine/triggers/catch-up.js';
 import { enrollmentIdentity, type EnrollmentAccount } from '../../engine/playbook/enrollment.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import { describeDuration } from '../../engine/playbook/durations.js';
@@ -25,12 +27,18 @@ import {
 import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { parseRunId } from './run-id.js';
+import { engineUnavailable, isEngineUnavailable } from '../approvals/engine-unavailable.js';
+import { runSettingsFor } from '../settings/run-settings.js';
+import type { Db } from '../db/database.js';
 
 const WORKFLOW_TYPE = 'playbookRunWorkflow';
 
 /** What starting a run needs: the API and the account's entity workflow (through an activity) both enroll. */
 export type EnrollContext = Pick<AppContext, 'temporal'> & {
   config: Pick<AppContext['config'], 'TEMPORAL_TASK_QUEUE'>;
+  /** Where the install's calendars are read (the activity's `db`, the API's `database`); neither: engine defaults. */
+  db?: Db;
+  database?: Pick<AppContext['database'], 'db'>;
 };
 
 /**
@@ -61,10 +69,30 @@ export async function enroll(
   playbook: CompiledPlaybook,
   account: EnrollmentAccount,
   reason?: string,
+  /** What enrolled the account (trigger.* in the run); absent: a person enrolled it. */
+  trigger: RunTrigger = { type: 'manual' },
 ) {
   await checkCooldown(ctx, playbook, account);
   const identity = enrollmentIdentity(playbook.key, account.id, playbook.enrollment, randomUUID());
-  const input: RunInput = { playbook, account, ...(reason && { reason }) };
+  // A date-relative playbook takes a late account at the step its catch-up policy says, or refuses it.
+  const today = DateTime.now().setZone(account.timeZone).toISODate()!;
+  const start = catchUpStart(playbook, account.fields, today, reason);
+  if (!start.ok) {
+    throw new DomainError(
+      'conflict',
+      'catch_up_refused',
+      `Account ${account.id} is not enrolled in '${playbook.key}': ${start.why}`,
+    );
+  }
+  // The calendar and send window the run keeps, resolved as the preview resolves them (server/settings).
+  const settings = await runSettingsFor(ctx.db ?? ctx.database?.db, account);
+  const input: RunInput = {
+    playbook: start.playbook,
+    account,
+    ...(start.reason && { reason: start.reason }),
+    trigger,
+    ...(settings && { settings }),
+  };
   try {
     const handle = await ctx.temporal.workflow.start(WORKFLOW_TYPE, {
       taskQueue: ctx.config.TEMPORAL_TASK_QUEUE,
@@ -126,7 +154,10 @@ export function runsQuery(filters: RunFilters): string {
     const execution = EXECUTION_STATUS[filters.status];
     if (filters.status === 'completed') {
       // An exit completes the workflow too; the list shows such a run as `exited`, so `completed` leaves it out.
-      clauses.push(`ExecutionStatus = 'Completed'`, `StayflowStatus != 'exited'`);
+      clauses.push(`ExecutionStatus = 'Completed'`, `StayflowStatus != 'exited'`, `StayflowStatus != 'failed'`);
+    } else if (filters.status === 'failed') {
+      // A step that failed with no failure route ends the run (completed as far as Temporal knows) as failed.
+      clauses.push(`(ExecutionStatus = 'Failed' OR StayflowStatus = 'failed')`);
     } else if (execution) clauses.push(`ExecutionStatus = ${quote(execution)}`);
     else if (filters.status === 'exited') clauses.push(`StayflowStatus = 'exited'`);
     // A run cancelled while it waited keeps its last waiting status: only a running run is waiting now.
@@ -145,9 +176,10 @@ export function runSummary(info: Omit<WorkflowExecutionInfo, 'raw'>) {
     version: sa.get(versionAttribute) ?? null,
     account: sa.get(accountAttribute) ?? null,
     node: sa.get(nodeAttribute) ?? null,
-    // A run that ended by an exit criterion completed as far as Temporal knows; its own status says it exited.
+    // A run that ended by an exit criterion (or a failed step) completed as far as Temporal knows; its own status
+    // says it exited (or failed).
     status:
-      info.status.name === 'RUNNING' || sa.get(statusAttribute) === 'exited'
+      info.status.name === 'RUNNING' || sa.get(statusAttribute) === 'exited' || sa.get(statusAttribute) === 'failed'
         ? (sa.get(statusAttribute) ?? 'running')
         : info.status.name.toLowerCase(),
     startedAt: info.startTime.toISOString(),
@@ -256,6 +288,8 @@ async function updateRun(
     await send(handle);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw notFound(`Run ${workflowId}`);
+    // Temporal out of reach is no refusal by the run: 503, nothing changed.
+    if (isEngineUnavailable(error)) throw engineUnavailable(`the change to run ${workflowId}`);
     const reason = (error as { cause?: { message?: string } }).cause?.message;
     if (reason) throw new DomainError('conflict', 'not_waiting', reason);
     throw error;

@@ -17,6 +17,15 @@ export const SEED_PLAYBOOKS_DIR = path.join(packageRoot, 'playbooks', 'seed');
 
 export class SeedPlaybookError extends Error {}
 
+/**
+ * Shipped playbooks that replace earlier ones: an install that has any of the old keys keeps them and does not get
+ * the new one too (an NPS answer would otherwise be followed up twice). Its owner can archive the old ones and
+ * create the new one from `playbooks/seed/` when they choose.
+ */
+const REPLACES: Readonly<Record<string, readonly string[]>> = {
+  'nps-follow-up': ['nps-promoters', 'nps-passives', 'nps-detractors'],
+};
+
 /** Every seed definition, by file name order; a file that is not JSON is a packaging bug and stops the start. */
 export async function loadSeedPlaybooks(dir = SEED_PLAYBOOKS_DIR): Promise<{ file: string; definition: unknown }[]> {
   const names = (await readdir(dir).catch(() => [] as string[])).filter((name) => name.endsWith('.json')).sort();
@@ -57,7 +66,7 @@ export async function installSeedPlaybooks(db: Db, dir = SEED_PLAYBOOKS_DIR): Pr
       continue;
     }
     const { key } = compiled.playbook;
-    if (existing.has(key)) {
+    if (existing.has(key) || (REPLACES[key] ?? []).some((old) => existing.has(old))) {
       report.kept.push(key);
       continue;
     }

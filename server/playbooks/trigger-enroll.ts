@@ -1,3 +1,4 @@
+import type { RunTrigger } from '../../engine/interpreter/types.js';
 import { accountConditionFields } from '../accounts/condition-fields.js';
 import type { Db } from '../db/database.js';
 import { isDomainError } from '../errors.js';
@@ -16,12 +17,13 @@ export async function enrollOnTrigger(
   accountId: string,
   playbookKey: string,
   reason: string,
+  trigger?: RunTrigger,
 ): Promise<TriggerEnrollment> {
   try {
     const playbook = await findPlaybook(deps.db, playbookKey);
     const ir = await compiledVersion(deps.db, playbook);
     // With its health fields, so the run's branches and exit criteria see the score that started it.
-    const run = await enroll(deps, ir, await accountConditionFields(deps.db, accountId), reason);
+    const run = await enroll(deps, ir, await accountConditionFields(deps.db, accountId), reason, trigger);
     return { started: true, workflowId: run.workflowId, version: run.version };
   } catch (error) {
     if (isDomainError(error) && error.kind !== 'unavailable') return { started: false, reason: error.message };

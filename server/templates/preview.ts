@@ -61,6 +61,7 @@ export async function previewData(
       csm: { ...base.variables.csm, ...defined(sample.csm) },
       run: { ...base.variables.run, ...defined(sample.run) },
       approval: { ...base.variables.approval, ...Object.fromEntries(Object.entries(sample.approval ?? {})) },
+      trigger: base.variables.trigger,
     },
     contactLocale: contactLocale ?? base.contactLocale,
   };

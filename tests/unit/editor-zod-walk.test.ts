@@ -35,7 +35,7 @@ describe('variantsOf and isScalarUnion', () => {
   it('lists a discriminated union’s options by tag, in the schema’s order', () => {
     const variants = variantsOf(WaitConfig)!;
     expect(variants.discriminator).toBe('kind');
-    expect(variants.options.map(([tag]) => tag)).toEqual(['duration', 'untilDate', 'nextWeekday']);
+    expect(variants.options.map(([tag]) => tag)).toEqual(['duration', 'untilDate', 'nextWeekday', 'anchored']);
     expect(variants.options[0]![1]).toBeInstanceOf(z.ZodObject);
     expect(variantsOf(z.string())).toBeUndefined();
   });

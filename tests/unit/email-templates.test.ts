@@ -204,7 +204,7 @@ describe('template checks', () => {
       { path: 'locales.en.subject', code: 'unknown_account_field' },
     ]);
     expect(issues[0]?.message).toBe(
-      "Spanish body, line 3, column 4: {{acount.name}} cannot be used: there is no 'acount' (did you mean {{account.name}}?): variables start with account., contact., csm., run. or approval.",
+      "Spanish body, line 3, column 4: {{acount.name}} cannot be used: there is no 'acount' (did you mean {{account.name}}?): variables start with account., contact., csm., run., approval. or trigger.",
     );
     expect(issues[1]?.message).toContain(
       "CSMs have no 'nickname'; they have first_name, name, email, booking_link and signature",
@@ -362,6 +362,7 @@ describe('template variables', () => {
       },
       run: { playbook: 'Onboarding', day: 4 },
       approval: {},
+      trigger: {},
     });
   });
 

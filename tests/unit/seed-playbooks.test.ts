@@ -6,6 +6,7 @@ import { compilePlaybook } from '../../engine/playbook/compile.js';
 import type { CompiledPlaybook, CompileContext } from '../../engine/playbook/ir.js';
 import type { PlaybookDefinition } from '../../engine/playbook/schema.js';
 import { simulate, type SimulationInput } from '../../engine/simulator/simulate.js';
+import { catchUpStart } from '../../engine/triggers/catch-up.js';
 import { matchTriggers } from '../../engine/triggers/match.js';
 import { loadSeedPlaybooks } from '../../server/playbooks/seed.js';
 import { loadShippedTemplates } from '../../server/templates/shipped.js';
@@ -70,10 +71,15 @@ const last = (timeline: TimelineEntry[]) => timeline.at(-1)!;
 describe('the seed playbooks', () => {
   it('are all there, and each validates and compiles against the shipped templates', () => {
     expect(seeds.map((s) => (s.definition as PlaybookDefinition).key).sort()).toEqual([
-      'nps-detractors',
-      'nps-passives',
-      'nps-promoters',
+      'advocacy',
+      'expansion-moments',
+      'expansion-signals',
+      'loyalty-tiers',
+      'nps-follow-up',
       'onboarding-30d',
+      're-engagement',
+      're-engagement-onboarding',
+      'referral',
       'renewal-cadence',
       'rescue-high',
       'rescue-low',
@@ -393,50 +399,310 @@ describe('renewal cadence', () => {
   });
 });
 
-describe('NPS follow-up', () => {
-  const nps = ['nps-promoters', 'nps-passives', 'nps-detractors'].map((key) => {
-    const playbook = seed(key);
-    return { key, version: 1, name: playbook.name, triggers: playbook.triggers, enrollment: playbook.enrollment };
-  });
-  const enrolledBy = (score: number) =>
-    matchTriggers(nps, { kind: 'event', name: 'nps.answered', data: { score } }, {}).map((m) => m.playbookKey);
+describe('NPS follow-up: one playbook that branches on the score it was enrolled with', () => {
+  const answered = (score: number) => ({ type: 'event' as const, event: 'nps.answered', data: { score } });
+  const npsPlan = (zone: string, segment: string, score: number) =>
+    plan('nps-follow-up', zone, { segment }, { trigger: answered(score) });
+  const branchOf = async (score: number) =>
+    (await npsPlan(MADRID, 'tech-touch', score)).result.timeline.find((e) => e.nodeId === 'score')!.summary;
 
-  it('sends each answer to exactly one follow-up: 9–10 promoters, 7–8 passives, 0–6 detractors', () => {
-    expect([10, 9, 8, 7, 6, 0].map(enrolledBy)).toEqual([
-      ['nps-promoters'],
-      ['nps-promoters'],
-      ['nps-passives'],
-      ['nps-passives'],
-      ['nps-detractors'],
-      ['nps-detractors'],
+  it('every answer with a score enrolls the account once; an answer without one does not', () => {
+    const nps = published('nps-follow-up');
+    for (const score of [10, 7, 0])
+      expect(matchTriggers([nps], { kind: 'event', name: 'nps.answered', data: { score } }, {})).toHaveLength(1);
+    expect(matchTriggers([nps], { kind: 'event', name: 'nps.answered', data: {} }, {})).toEqual([]);
+  });
+
+  it('reads trigger.data.score: 9–10 promoters, 7–8 passives, 0–6 detractors', async () => {
+    expect(await Promise.all([10, 9, 8, 7, 6, 0].map(branchOf))).toEqual([
+      'Score?: promoter',
+      'Score?: promoter',
+      'Score?: passive',
+      'Score?: passive',
+      'Score?: detractor',
+      'Score?: detractor',
     ]);
   });
 
   it('promoters: thanks and the referral ask; the dedicated CSM also asks for a testimonial', async () => {
-    expect(short((await plan('nps-promoters', MADRID, { segment: 'high-touch' })).steps)).toEqual([
-      '0 email nps-promoter',
-      '0 task ownerCsm',
-    ]);
-    expect(short((await plan('nps-promoters', MADRID, { segment: 'tech-touch' })).steps)).toEqual([
-      '0 email nps-promoter',
-    ]);
+    expect(short((await npsPlan(MADRID, 'high-touch', 10)).steps)).toEqual(['0 email nps-promoter', '0 task ownerCsm']);
+    expect(short((await npsPlan(MADRID, 'tech-touch', 9)).steps)).toEqual(['0 email nps-promoter']);
   });
 
   it('passives: value content; the dedicated CSM asks what would make it a 10', async () => {
-    expect(short((await plan('nps-passives', MADRID, { segment: 'mid-touch' })).steps)).toEqual([
-      '0 email nps-passive',
+    expect(short((await npsPlan(MADRID, 'mid-touch', 8)).steps)).toEqual(['0 email nps-passive', '0 task ownerCsm']);
+    expect(short((await npsPlan(MEXICO, 'tech-touch', 7)).steps)).toEqual(['0 email nps-passive']);
+  });
+
+  it('detractors start the high-risk rescue whatever the segment; the preview says so', async () => {
+    for (const segment of ['high-touch', 'tech-touch']) {
+      const { steps, result } = await npsPlan(MADRID, segment, 3);
+      expect(short(steps)).toEqual([]);
+      expect(result.timeline.find((e) => e.nodeId === 'startRescue')).toMatchObject({
+        day: 0,
+        summary: 'Start playbook rescue-high',
+        why: 'would start playbook rescue-high, if its enrollment policy lets the account in',
+      });
+    }
+  });
+
+  it('detractors get the rescue steps from this run when the rescue playbook cannot be started', async () => {
+    const { steps, result } = await plan(
+      'nps-follow-up',
+      MADRID,
+      { segment: 'tech-touch' },
+      {
+        trigger: answered(2),
+        failures: [{ nodeId: 'startRescue', status: 'failed', detail: "Playbook 'rescue-high' is archived" }],
+      },
+    );
+    expect(short(steps)).toEqual(['0 task ownerCsm', '0 email nps-detractor', '2 task ownerCsm']);
+    expect(result.timeline.find((e) => e.nodeId === 'followUp')!.at).toBe('2027-03-04T10:00:00Z');
+  });
+
+  it('the rescue a detractor started does not end because the risk level is not high', async () => {
+    const rescue = await plan(
+      'rescue-high',
+      MADRID,
+      { segment: 'tech-touch', riskLevel: 'low' },
+      {
+        trigger: { type: 'playbook', playbook: 'nps-follow-up', workflowId: 'nps-follow-up:acct:1' },
+        changes: [{ afterHours: 1, fields: { riskLevel: 'medium' } }],
+      },
+    );
+    expect(rescue.result.exited).toBeUndefined();
+    expect(short(rescue.steps)).toEqual([
       '0 task ownerCsm',
+      '0 email rescue-high',
+      '2 task ownerCsm',
+      '2 approval incentive',
     ]);
-    expect(short((await plan('nps-passives', MEXICO, { segment: 'tech-touch' })).steps)).toEqual([
-      '0 email nps-passive',
+    // Started by the risk level itself, it still ends when the level falls.
+    const byRisk = await plan(
+      'rescue-high',
+      MADRID,
+      { segment: 'tech-touch', riskLevel: 'high' },
+      {
+        trigger: { type: 'riskLevelEntered', from: 'medium', to: 'high' },
+        changes: [{ afterHours: 1, fields: { riskLevel: 'medium' } }],
+      },
+    );
+    expect(byRisk.result.exited?.label).toBe('Risk back below high');
+  });
+});
+
+// ---- Issue 16, item 8: expansion, advocacy, referral, loyalty tiers, re-engagement. -----------------------------
+
+/** The published form of a seed, as trigger matching sees it. */
+const published = (key: string) => {
+  const playbook = seed(key);
+  return { key, version: 1, name: playbook.name, triggers: playbook.triggers, enrollment: playbook.enrollment };
+};
+/** Which of these seeds an event enrolls the account in. */
+const enrolls = (keys: string[], name: string, data: Record<string, unknown>, fields: Record<string, unknown> = {}) =>
+  matchTriggers(keys.map(published), { kind: 'event', name, data }, fields).map((m) => m.playbookKey);
+/** Each step as "days since <anchor>" on the account's local calendar. */
+const since = (steps: Step[], anchor: string) =>
+  steps.map((s) => `${DateTime.fromISO(s.date).diff(DateTime.fromISO(anchor), 'days').days} ${s.kind} ${s.what}`);
+/** The local date of a step planned at anchor + days: the Monday after when that falls on a weekend (send window). */
+const onWeekday = (anchor: string, days: number) => {
+  const date = DateTime.fromISO(anchor).plus({ days });
+  return date.plus({ days: date.weekday === 6 ? 2 : date.weekday === 7 ? 1 : 0 }).toISODate()!;
+};
+
+describe('expansion (seed)', () => {
+  const ready = { activeUsersPct: 85, featuresUsedPct: 40, volumePct: 50, nps: 9 };
+
+  it('usage signals with an NPS above 8 enroll in the upsell offer; a low NPS or no signal does not', () => {
+    expect(enrolls(['expansion-signals'], 'usage.summary', ready)).toEqual(['expansion-signals']);
+    expect(
+      enrolls(['expansion-signals'], 'usage.summary', { ...ready, activeUsersPct: 60, featuresUsedPct: 75 }),
+    ).toEqual(['expansion-signals']);
+    expect(enrolls(['expansion-signals'], 'usage.summary', { activeUsersPct: 60, volumePct: 95, nps: 9 })).toEqual([
+      'expansion-signals',
+    ]);
+    expect(enrolls(['expansion-signals'], 'usage.summary', { ...ready, nps: 8 })).toEqual([]);
+    expect(
+      enrolls(['expansion-signals'], 'usage.summary', { activeUsersPct: 80, featuresUsedPct: 70, nps: 10 }),
+    ).toEqual([]);
+  });
+
+  it('the upsell offer waits for the CSM: approved, it goes out the same day with a follow-up call; else nothing', async () => {
+    const approved = await plan(
+      'expansion-signals',
+      MADRID,
+      { segment: 'mid-touch' },
+      { approvals: [{ nodeId: 'offer', decision: 'approved', afterHours: 3, values: { discount: 15 } }] },
+    );
+    expect(short(approved.steps)).toEqual(['0 approval offer', '0 email expansion-offer', '0 task ownerCsm']);
+    const undecided = await plan('expansion-signals', MEXICO, { segment: 'tech-touch' });
+    expect(short(undecided.steps)).toEqual(['0 approval offer']);
+    expect(last(undecided.result.timeline).summary).toBe('No offer');
+  });
+
+  it('upsell moments at months 3, 6, 9 and 12 from the start date; the enterprise meeting for a dedicated CSM', async () => {
+    const startDate = '2026-12-02'; // enrolled by the daily sweep 90 days later, on 2 March 2027
+    const high = await plan('expansion-moments', MADRID, { segment: 'high-touch', startDate });
+    expect(since(high.steps, startDate)).toEqual([
+      '90 email expansion-month3',
+      '182 email expansion-month6',
+      '273 email expansion-month9',
+      '365 task ownerCsm',
+      '365 email expansion-month12',
+    ]);
+    expect(high.steps.map((s) => s.local)).toEqual(['Tue 11:00', 'Wed 09:00', 'Wed 09:00', 'Thu 09:00', 'Thu 09:00']);
+    const tech = await plan('expansion-moments', MEXICO, { segment: 'tech-touch', startDate });
+    expect(tech.steps.map((s) => s.what)).toEqual([
+      'expansion-month3',
+      'expansion-month6',
+      'expansion-month9',
+      'expansion-month12',
+    ]);
+  });
+});
+
+describe('advocacy (seed)', () => {
+  const advocate = { tenureMonths: 14, nps: 10, featuresUsedPct: 85, renewals: 2 };
+
+  it('invites only accounts with tenure > 12 months, NPS > 9, > 80 % of features and 2+ renewals', () => {
+    expect(enrolls(['advocacy'], 'usage.summary', advocate)).toEqual(['advocacy']);
+    for (const miss of [{ tenureMonths: 12 }, { nps: 9 }, { featuresUsedPct: 80 }, { renewals: 1 }]) {
+      expect(enrolls(['advocacy'], 'usage.summary', { ...advocate, ...miss }), JSON.stringify(miss)).toEqual([]);
+    }
+  });
+
+  it('the invitation at once (and a call for a dedicated CSM), a reminder on day 7; joining ends it with the goal', async () => {
+    expect(short((await plan('advocacy', MADRID, { segment: 'high-touch' })).steps)).toEqual([
+      '0 email advocacy-invite',
+      '0 task ownerCsm',
+      '7 email advocacy-reminder',
+    ]);
+    expect(short((await plan('advocacy', MEXICO, { segment: 'tech-touch' })).steps)).toEqual([
+      '0 email advocacy-invite',
+      '7 email advocacy-reminder',
+    ]);
+    const joined = await plan(
+      'advocacy',
+      MADRID,
+      { segment: 'tech-touch' },
+      { events: [{ event: 'advocacy.joined', at: '2027-03-04T12:00:00Z' }] },
+    );
+    expect(short(joined.steps)).toEqual(['0 email advocacy-invite']);
+    expect(joined.result.exited?.label).toBe('Joined the programme');
+    expect(joined.result.timeline.some((e) => e.summary === 'Goal reached: Advocate')).toBe(true);
+  });
+});
+
+describe('referral (seed)', () => {
+  it('a converted referral: the $200 credit email at once; +$100 when the referred customer renews', async () => {
+    expect(enrolls(['referral'], 'referral.converted', { referredName: 'Sur Foods' })).toEqual(['referral']);
+    const renewed = await plan(
+      'referral',
+      MADRID,
+      { segment: 'tech-touch' },
+      { events: [{ event: 'referral.renewed', at: '2027-09-20T08:00:00Z' }] },
+    );
+    expect(short(renewed.steps)).toEqual(['0 email referral-credit', '201 email referral-renewal-credit']);
+    const notYet = await plan('referral', MADRID, { segment: 'tech-touch' });
+    expect(short(notYet.steps)).toEqual(['0 email referral-credit']);
+    // No renewal within 400 days (local calendar days from the enrollment on 2 March 2027): the run ends.
+    expect(DateTime.fromISO(last(notYet.result.timeline).at, { zone: MADRID }).toISODate()).toBe('2028-04-05');
+  });
+
+  it('states the terms in both languages: $200, +$100 on renewal, 20 % off the first month', () => {
+    const credit = shipped.find((t) => t.key === 'referral-credit')!;
+    expect(credit.locales.en!.body).toContain('$200 in credit');
+    expect(credit.locales.en!.body).toContain('$100 more when that customer renews');
+    expect(credit.locales.en!.body).toContain('20% off their first month');
+    expect(credit.locales.es!.body).toContain('200 $ de crédito');
+    expect(credit.locales.es!.body).toContain('20 % de descuento en su primer mes');
+  });
+});
+
+describe('loyalty tiers (seed)', () => {
+  const startDate = '2027-03-02';
+
+  it('Bronze monthly for 6 months, Silver monthly to 12, Gold every two weeks to 24, Platinum weekly after', async () => {
+    const { steps } = await plan('loyalty-tiers', MADRID, { segment: 'tech-touch', startDate });
+    const tier = (name: string) => steps.filter((s) => s.what === `loyalty-${name}`);
+    const planned = (offsets: number[]) => offsets.map((days) => onWeekday(startDate, days));
+    expect(tier('bronze').map((s) => s.date)).toEqual(planned([0, 30, 60, 90, 120, 150]));
+    expect(tier('silver').map((s) => s.date)).toEqual(planned([180, 210, 240, 270, 300, 330]));
+    expect(tier('gold').map((s) => s.date)).toEqual(planned(Array.from({ length: 26 }, (_, k) => 365 + 14 * k)));
+    expect(tier('platinum').map((s) => s.date)).toEqual(planned(Array.from({ length: 52 }, (_, k) => 730 + 7 * k)));
+    expect(steps).toHaveLength(90);
+    // In order: a tier change moves the account to the next tier's cadence, never back.
+    expect([...new Set(steps.map((s) => s.what))]).toEqual([
+      'loyalty-bronze',
+      'loyalty-silver',
+      'loyalty-gold',
+      'loyalty-platinum',
     ]);
   });
 
-  it('detractors start the rescue whatever the segment: a call today, “How can we help?”, the 48-hour follow-up', async () => {
-    for (const segment of ['high-touch', 'tech-touch']) {
-      const { steps, result } = await plan('nps-detractors', MADRID, { segment });
-      expect(short(steps)).toEqual(['0 task ownerCsm', '0 email nps-detractor', '2 task ownerCsm']);
-      expect(result.timeline.find((e) => e.nodeId === 'followUp')!.at).toBe('2027-03-04T10:00:00Z');
-    }
+  it('an account imported at 14 months enters Gold at its next check-in', async () => {
+    const playbook = seed('loyalty-tiers');
+    const fields = { segment: 'tech-touch', startDate: '2026-01-05' };
+    const start = catchUpStart(playbook, fields, '2027-03-02');
+    if (!start.ok) throw new Error(start.why);
+    expect(start.reason).toBe('start 421 days ago: the 16 steps from 0 to +407 d are past; enters at +421 d');
+    const result = await simulate({
+      playbook: start.playbook,
+      account: { id: 'late-loyalty', timeZone: MADRID, fields },
+      startAt: '2027-03-02T10:00:00Z',
+    });
+    const first = result.timeline.find((e) => e.kind === 'email')!;
+    expect(first.nodeId).toBe('gold5');
+    expect(DateTime.fromISO(first.at, { zone: MADRID }).toISODate()).toBe(onWeekday('2026-01-05', 365 + 14 * 4));
+  });
+});
+
+describe('re-engagement (seeds)', () => {
+  it('enrolls on 3+ days without opening the product, or falling frequency', () => {
+    expect(enrolls(['re-engagement'], 'product.inactive', { days: 3 })).toEqual(['re-engagement']);
+    expect(enrolls(['re-engagement'], 'product.inactive', { days: 2 })).toEqual([]);
+    expect(enrolls(['re-engagement'], 'usage.frequencyDropped', { sessionsPerWeek: 1 })).toEqual(['re-engagement']);
+  });
+
+  it('“we miss you” at once, quick wins on day 3, then a call (dedicated CSM) or a last email on day 7', async () => {
+    expect(short((await plan('re-engagement', MADRID, { segment: 'high-touch' })).steps)).toEqual([
+      '0 email reengage-inactive',
+      '3 email reengage-tips',
+      '7 task ownerCsm',
+    ]);
+    expect(short((await plan('re-engagement', MEXICO, { segment: 'tech-touch' })).steps)).toEqual([
+      '0 email reengage-inactive',
+      '3 email reengage-tips',
+      '7 email reengage-last',
+    ]);
+    const back = await plan(
+      're-engagement',
+      MADRID,
+      { segment: 'tech-touch' },
+      { events: [{ event: 'product.session', at: '2027-03-04T09:00:00Z' }] },
+    );
+    expect(short(back.steps)).toEqual(['0 email reengage-inactive']);
+    expect(back.result.exited?.label).toBe('Back in the product');
+  });
+
+  it('onboarding not completed 14 days after the start: finish-your-setup, tips, last nudge; nothing if completed', async () => {
+    const startDate = '2027-02-16'; // the daily sweep enrolls it on 2 March
+    const stalled = await plan('re-engagement-onboarding', MEXICO, {
+      segment: 'tech-touch',
+      startDate,
+      lifecycleStage: 'onboarding',
+    });
+    expect(since(stalled.steps, startDate)).toEqual([
+      '14 email reengage-onboarding',
+      '17 email reengage-tips',
+      '21 email reengage-last',
+    ]);
+    const done = await plan('re-engagement-onboarding', MEXICO, {
+      segment: 'tech-touch',
+      startDate,
+      lifecycleStage: 'active',
+    });
+    expect(done.steps).toEqual([]);
+    expect(last(done.result.timeline).summary).toBe('Onboarding completed: nothing to do');
   });
 });

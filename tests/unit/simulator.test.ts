@@ -176,9 +176,9 @@ describe('a delivery that fails for good', () => {
   it('refuses a failed outcome on a step that has none', () => {
     const result = compilePlaybook({
       ...withFailureRoute,
-      edges: [...withFailureRoute.edges, { id: 'f3', source: 'wait4', sourceHandle: 'failed', target: 'done' }],
+      edges: [...withFailureRoute.edges, { id: 'f3', source: 'start', sourceHandle: 'failed', target: 'done' }],
     });
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues.map((i) => `${i.nodeId}:${i.code}`)).toContain('wait4:unknown_handle');
+    if (!result.ok) expect(result.issues.map((i) => `${i.nodeId}:${i.code}`)).toContain('start:unknown_handle');
   });
 });

@@ -19,6 +19,26 @@ it('has a recorded run of every shipped seed playbook', () => {
   for (const file of shipped) expect(files, `tests/histories/seed-${file}`).toContain(`seed-${file}`);
 });
 
+// The paths production takes: runs started with Stayflow's search attributes (each move upserts StayflowNode and
+// StayflowStatus, so dropping or reordering an upsert fails replay), the account's long-lived workflow, and a step
+// whose last attempt died taking its failure route (tests/workflow/search-attribute-histories.test.ts and
+// effect-failure.test.ts record them).
+const eventTypes = (file: string) =>
+  new Set(
+    (JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as { events: { eventType: string }[] }).events.map(
+      (e) => e.eventType,
+    ),
+  );
+it.each([
+  ['playbook-run-search-attributes.json', 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'],
+  ['playbook-run-enrolled-by-account.json', 'EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'],
+  ['account-entity-enrolls-and-tells-run.json', 'EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED'],
+  ['effect-failure-route.json', 'EVENT_TYPE_MARKER_RECORDED'],
+])('has a recorded history %s with %s', (file, eventType) => {
+  expect(files).toContain(file);
+  expect(eventTypes(file)).toContain(eventType);
+});
+
 it.each(files)('replays %s against the current workflow code', async (file) => {
   const history = JSON.parse(readFileSync(path.join(historiesDir, file), 'utf8')) as unknown;
   const workflowId = path.basename(file, '.json');

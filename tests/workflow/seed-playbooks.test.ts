@@ -11,12 +11,13 @@ import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import type { PlaybookDefinition } from '../../engine/playbook/schema.js';
 import { simulate, type SimulationInput } from '../../engine/simulator/simulate.js';
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
-import { decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
+import { accountEventSignal, decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { loadSeedPlaybooks } from '../../server/playbooks/seed.js';
+import { catchUpStart } from '../../engine/triggers/catch-up.js';
 import { installShippedTemplates } from '../../server/templates/shipped.js';
 import { templateCompileContext } from '../../server/templates/store.js';
 import { recordHistory } from '../support/histories.js';
@@ -303,27 +304,301 @@ describe('the seed playbooks on Temporal, with real email', { timeout: 300_000 }
     ]);
     expect(await tasksOf(run.workflowId)).toEqual(['escalate:csmManager']);
   });
+});
 
-  it('NPS follow-ups: promoters get the referral ask, passives value content, detractors the rescue', async () => {
-    const expected: Record<string, { template: string; high: string[]; tech: string[] }> = {
-      'nps-promoters': { template: 'nps-promoter', high: ['advocacy:ownerCsm'], tech: [] },
-      'nps-passives': { template: 'nps-passive', high: ['whatWouldMakeIt10:ownerCsm'], tech: [] },
-      'nps-detractors': {
-        template: 'nps-detractor',
-        high: ['rescueCall:ownerCsm', 'followUp:ownerCsm'],
-        tech: ['rescueCall:ownerCsm', 'followUp:ownerCsm'],
-      },
+// Catch-up (issue 16, item 5): an account imported 45 days before its renewal enters the cadence at −30 d.
+describe('renewal cadence for an account imported 45 days before its renewal', { timeout: 300_000 }, () => {
+  it('enters at −30 d: the −30 d reminder goes out on its day, the −90 and −60 d emails never', async () => {
+    accounts += 1;
+    const zone = 'America/Mexico_City';
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone });
+    const renewal = now.plus({ days: 45 }).startOf('day');
+    const stored = await createAccount(
+      database.db,
+      AccountInput.parse({
+        externalId: `late-${accounts}`,
+        name: `Pacífico Retail ${accounts}`,
+        segment: 'tech-touch',
+        locale: 'en',
+        timeZone: zone,
+        renewalDate: renewal.toISODate(),
+        ownerCsmName: 'Marta Ruiz',
+        ownerCsmEmail: 'marta@acme.example',
+      }),
+    );
+    const email = `late${accounts}@pacifico.example`;
+    await createContact(database.db, stored.id, ContactInput.parse({ name: 'Diego Salas', email }));
+    const snapshot = await accountSnapshot(database.db, stored.id);
+    // The same start the server's enrollment computes (server/playbooks/runs.ts).
+    const start = catchUpStart(await seed('renewal-cadence'), snapshot.fields, now.toISODate()!, 'imported late');
+    if (!start.ok) throw new Error(start.why);
+    const handle = await env.client.workflow.start<typeof playbookRunWorkflow>('playbookRunWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `seed-renewal-late-${accounts}`,
+      args: [{ playbook: start.playbook, account: snapshot, reason: start.reason! }],
+    });
+    const result = await handle.result();
+    expect(result.timeline[0]!.why).toContain(
+      'renewal in 45 days: the −120, −90 and −60 d steps are past; enters at −30 d',
+    );
+    const run = { result, who: { zone, email }, workflowId: handle.workflowId };
+    const mail = await mailOf(run as Parameters<typeof mailOf>[0]);
+    const toRenewal = (at: string) =>
+      Math.round(DateTime.fromISO(at, { zone }).startOf('day').diff(renewal, 'days').days);
+    const sent = result.timeline.filter((e) => e.kind === 'email');
+    expect(mail.map((m) => [m.template, m.subject, m.state, m.to])).toEqual([
+      ['renewal-reminder-30', 'Your renewal is 30 days away', 'sent', [email]],
+      ['renewal-reminder-7', 'One week left until your renewal', 'sent', [email]],
+    ]);
+    // −30 d is day 15 of the run (the Monday after, should it fall on a weekend: the send window); nothing was sent
+    // before it (no QBR invite, no proposal).
+    const onWeekday = (days: number) => {
+      const date = renewal.plus({ days });
+      return days + (date.weekday === 6 ? 2 : date.weekday === 7 ? 1 : 0);
     };
-    for (const [key, want] of Object.entries(expected)) {
-      const high = await runSeed(key, 'high-touch');
-      expect((await mailOf(high)).map((m) => [m.template, m.locale, m.to])).toEqual([
-        [want.template, 'es', [high.who.email]],
-      ]);
-      expect(await tasksOf(high.workflowId)).toEqual(want.high);
-      await recordHistory(`seed-${key}`, high.handle);
-      const tech = await runSeed(key, 'tech-touch');
-      expect((await mailOf(tech)).map((m) => [m.template, m.locale])).toEqual([[want.template, 'en']]);
-      expect(await tasksOf(tech.workflowId)).toEqual(want.tech);
+    expect(sent.map((e) => toRenewal(e.at))).toEqual([onWeekday(-30), onWeekday(-7)]);
+    const enrolledOn = DateTime.fromISO(result.timeline[0]!.at, { zone }).startOf('day');
+    expect(DateTime.fromISO(sent[0]!.at, { zone }).startOf('day').diff(enrolledOn, 'days').days).toBe(
+      15 + onWeekday(-30) + 30,
+    );
+    expect(result.timeline.some((e) => e.nodeId === 'qbrInvite' || e.nodeId === 'proposal')).toBe(false);
+    expect(await tasksOf(handle.workflowId)).toEqual(['escalate:csmManager']);
+  });
+});
+
+// ---- Issue 16, item 8: the rest of the seed playbooks, day by day on Temporal with real email. -----------------
+describe('expansion, advocacy, referral, loyalty tiers and re-engagement on Temporal', { timeout: 600_000 }, () => {
+  /**
+   * Runs a seed for a fresh stored account with these extra fields (start date, lifecycle stage), entered as the
+   * server's enrollment enters it (catch-up included). An approval is decided two hours after it is asked; events
+   * are signalled `afterDays` after the start. Without events, the run must equal the simulator's preview.
+   */
+  async function runWith(
+    key: string,
+    segment: Segment,
+    fields: { startDaysAgo?: number; lifecycleStage?: string },
+    script: { approve?: string; events?: { afterDays: number; event: string }[] } = {},
+  ) {
+    accounts += 1;
+    runs += 1;
+    const who = PEOPLE[segment];
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: who.zone });
+    const startDate = fields.startDaysAgo === undefined ? undefined : now.minus({ days: fields.startDaysAgo });
+    const stored = await createAccount(
+      database.db,
+      AccountInput.parse({
+        externalId: `seed-more-${accounts}`,
+        name: `${segment === 'high-touch' ? 'Norte Logística' : 'Pacífico Retail'} ${accounts}`,
+        segment,
+        plan: 'Professional',
+        locale: who.locale,
+        timeZone: who.zone,
+        ...(startDate && { startDate: startDate.toISODate() }),
+        ...(fields.lifecycleStage && { lifecycleStage: fields.lifecycleStage }),
+        ownerCsmName: 'Marta Ruiz',
+        ownerCsmEmail: 'marta@acme.example',
+      }),
+    );
+    const email = `contact${accounts}@${who.domain}`;
+    await createContact(database.db, stored.id, ContactInput.parse({ name: who.contact, email }));
+    const snapshot = await accountSnapshot(database.db, stored.id);
+    const start = catchUpStart(await seed(key), snapshot.fields, now.toISODate()!);
+    if (!start.ok) throw new Error(start.why);
+    const input: RunInput = {
+      playbook: start.playbook,
+      account: snapshot,
+      ...(start.reason && { reason: start.reason }),
+    };
+    const handle = await env.client.workflow.start<typeof playbookRunWorkflow>('playbookRunWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `seed-${key}-${segment}-${runs}`,
+      args: [input],
+    });
+    let simulation: Partial<SimulationInput> = {};
+    if (script.approve) {
+      await untilApproval(handle);
+      await env.sleep('2 hours');
+      await handle.executeUpdate(decideApprovalUpdate, {
+        args: [{ nodeId: script.approve, decision: 'approved', decidedBy: 'marta@acme.example' }],
+      });
     }
+    let slept = 0;
+    for (const { afterDays, event } of script.events ?? []) {
+      await env.sleep(`${afterDays - slept} days`);
+      slept = afterDays;
+      await handle.signal(accountEventSignal, { event, data: {} });
+    }
+    const result: RunResult = await handle.result();
+    if (script.approve) {
+      const [asked, decided] = result.timeline.filter((e) => e.nodeId === script.approve);
+      const afterHours = (Date.parse(decided!.at) - Date.parse(asked!.at)) / 3_600_000;
+      simulation = { approvals: [{ nodeId: script.approve, decision: 'approved', afterHours }] };
+    }
+    if (!script.events) {
+      const simulated = await simulate({ ...input, startAt: result.timeline[0]!.at, ...simulation });
+      expect(result.timeline).toEqual(simulated.timeline);
+    }
+    const run = {
+      result,
+      handle,
+      who: { ...who, email, id: stored.id },
+      playbook: input.playbook,
+      workflowId: handle.workflowId,
+    };
+    const enrolledOn = DateTime.fromISO(result.timeline[0]!.at, { zone: who.zone }).startOf('day');
+    const dayOf = (at: string) => DateTime.fromISO(at, { zone: who.zone }).startOf('day').diff(enrolledOn, 'days').days;
+    const mail = (await mailOf(run as Parameters<typeof mailOf>[0])).map((m, i) => ({
+      ...m,
+      localDay: dayOf(result.timeline.filter((e) => e.kind === 'email')[i]!.at),
+    }));
+    // Replayed against every later version of the workflow code (tests/workflow/replay.test.ts).
+    await recordHistory(`seed-${key}`, handle);
+    return { ...run, mail, startDate, tasks: await tasksOf(handle.workflowId) };
+  }
+  /** Days from `from` to the run's local day of each email, the Monday after when the plan falls on a weekend. */
+  const weekday = (from: DateTime, days: number) => {
+    const date = from.plus({ days });
+    return days + (date.weekday === 6 ? 2 : date.weekday === 7 ? 1 : 0);
+  };
+
+  it('expansion signals: the approved upgrade offer reaches the contact in Spanish, then a follow-up call', async () => {
+    const run = await runWith('expansion-signals', 'high-touch', {}, { approve: 'offer' });
+    expect(run.mail.map((m) => [m.template, m.state, m.locale, m.to])).toEqual([
+      ['expansion-offer', 'sent', 'es', [run.who.email]],
+    ]);
+    expect(run.mail[0]!.subject).toMatch(/^Una propuesta para que Norte Logística \d+ siga creciendo$/);
+    expect(run.tasks).toEqual(['followUp:ownerCsm']);
+  });
+
+  it('expansion moments: months 3, 6, 9 and 12 from the start date, in English', async () => {
+    const run = await runWith('expansion-moments', 'tech-touch', { startDaysAgo: 90 });
+    expect(run.mail.map((m) => [m.template, m.state, m.locale])).toEqual([
+      ['expansion-month3', 'sent', 'en'],
+      ['expansion-month6', 'sent', 'en'],
+      ['expansion-month9', 'sent', 'en'],
+      ['expansion-month12', 'sent', 'en'],
+    ]);
+    const start = run.startDate!;
+    const enrolled = start.plus({ days: 90 });
+    expect(run.mail.map((m) => m.localDay + 90)).toEqual([
+      run.mail[0]!.localDay + 90, // today, or the next send window
+      weekday(start, 182),
+      weekday(start, 273),
+      weekday(start, 365),
+    ]);
+    expect(enrolled.toISODate()).toBe(DateTime.fromISO(run.result.timeline[0]!.at, { zone: run.who.zone }).toISODate());
+    expect(run.tasks).toEqual([]);
+  });
+
+  it('advocacy: the invitation on day 0 with a call task, the reminder on day 7', async () => {
+    const run = await runWith('advocacy', 'high-touch', {});
+    expect(run.mail.map((m) => [m.template, m.subject])).toEqual([
+      ['advocacy-invite', 'Lucía, ¿te unes a nuestro programa de embajadores?'],
+      ['advocacy-reminder', 'Un recordatorio: nuestro programa de embajadores'],
+    ]);
+    expect(run.mail[1]!.localDay - run.mail[0]!.localDay).toBeGreaterThanOrEqual(7);
+    expect(run.tasks).toEqual(['welcomeCall:ownerCsm']);
+  });
+
+  it('referral: the $200 credit at once, the +$100 email the day the referred customer renews', async () => {
+    const run = await runWith(
+      'referral',
+      'tech-touch',
+      {},
+      { events: [{ afterDays: 200, event: 'referral.renewed' }] },
+    );
+    expect(run.mail.map((m) => [m.template, m.subject, m.state])).toEqual([
+      ['referral-credit', 'You earned $200 in credit: thank you for the referral!', 'sent'],
+      ['referral-renewal-credit', 'Your referral renewed: $100 more in credit', 'sent'],
+    ]);
+    expect(run.mail[1]!.localDay).toBeGreaterThanOrEqual(200);
+    expect(run.mail[1]!.localDay).toBeLessThanOrEqual(203); // the event's day, or the next send window
+  });
+
+  it('loyalty tiers: Bronze monthly, Silver monthly, Gold every two weeks, Platinum weekly, each on its day', async () => {
+    const run = await runWith('loyalty-tiers', 'tech-touch', { startDaysAgo: 0 });
+    const start = run.startDate!;
+    const tier = (name: string) => run.mail.filter((m) => m.template === `loyalty-${name}`).map((m) => m.localDay);
+    expect(tier('bronze').slice(1)).toEqual([30, 60, 90, 120, 150].map((d) => weekday(start, d)));
+    expect(tier('silver')).toEqual([180, 210, 240, 270, 300, 330].map((d) => weekday(start, d)));
+    expect(tier('gold')).toEqual(Array.from({ length: 26 }, (_, k) => weekday(start, 365 + 14 * k)));
+    expect(tier('platinum')).toEqual(Array.from({ length: 52 }, (_, k) => weekday(start, 730 + 7 * k)));
+    for (const m of run.mail) expect(m).toMatchObject({ state: 'sent', locale: 'en', to: [run.who.email] });
+  });
+
+  it('re-engagement: “we miss you”, quick wins on day 3 and the CSM call on day 7 (high-touch)', async () => {
+    const run = await runWith('re-engagement', 'high-touch', {});
+    expect(run.mail.map((m) => [m.template, m.subject?.replace(/\d+/, 'N')])).toEqual([
+      ['reengage-inactive', 'Te echamos de menos en Norte Logística N'],
+      ['reengage-tips', 'Tres victorias rápidas para Norte Logística N'],
+    ]);
+    expect(run.mail[1]!.localDay - run.mail[0]!.localDay).toBeGreaterThanOrEqual(3);
+    expect(run.tasks).toEqual(['call:ownerCsm']);
+  });
+
+  it('re-engagement, onboarding not completed at day 14: finish your setup, quick wins, last nudge', async () => {
+    const run = await runWith('re-engagement-onboarding', 'tech-touch', {
+      startDaysAgo: 14,
+      lifecycleStage: 'onboarding',
+    });
+    expect(run.mail.map((m) => [m.template, m.state, m.locale])).toEqual([
+      ['reengage-onboarding', 'sent', 'en'],
+      ['reengage-tips', 'sent', 'en'],
+      ['reengage-last', 'sent', 'en'],
+    ]);
+    expect(run.mail[2]!.localDay - run.mail[0]!.localDay).toBeGreaterThanOrEqual(7);
+  });
+});
+
+// ---- Issue 16, items 1 and 2: NPS follow-up is one playbook that reads its trigger. ----------------------------
+
+describe('NPS follow-up on Temporal: the score it was enrolled with decides', { timeout: 300_000 }, () => {
+  const answered = (score: number) => ({ type: 'event' as const, event: 'nps.answered', data: { score } });
+  async function runNps(segment: Segment, score: number, script: Partial<SimulationInput> = {}) {
+    runs += 1;
+    const who = await account(segment);
+    const input: RunInput = {
+      playbook: await seed('nps-follow-up'),
+      account: await accountSnapshot(database.db, who.id),
+      trigger: answered(score),
+    };
+    const handle = await env.client.workflow.start<typeof playbookRunWorkflow>('playbookRunWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `seed-nps-follow-up-${segment}-${runs}`,
+      args: [input],
+    });
+    const result: RunResult = await handle.result();
+    const simulated = await simulate({ ...input, startAt: result.timeline[0]!.at, ...script });
+    expect(result.timeline).toEqual(simulated.timeline);
+    return { result, handle, who, playbook: input.playbook, workflowId: handle.workflowId };
+  }
+
+  it('promoters get the referral ask (and a testimonial task with a dedicated CSM); passives value content', async () => {
+    const promoter = await runNps('high-touch', 10);
+    expect((await mailOf(promoter)).map((m) => [m.template, m.locale, m.to])).toEqual([
+      ['nps-promoter', 'es', [promoter.who.email]],
+    ]);
+    expect(await tasksOf(promoter.workflowId)).toEqual(['advocacy:ownerCsm']);
+    await recordHistory('seed-nps-follow-up', promoter.handle);
+    const passive = await runNps('tech-touch', 7);
+    expect((await mailOf(passive)).map((m) => [m.template, m.locale])).toEqual([['nps-passive', 'en']]);
+    expect(await tasksOf(passive.workflowId)).toEqual([]);
+  });
+
+  it('a detractor whose rescue cannot start (not in this install) gets the rescue steps from the follow-up', async () => {
+    // Starting the rescue for real is the integration lane's (tests/integration/nps-follow-up.test.ts): this
+    // server keeps no search attributes. Here the step fails for good and takes its failure route, with real email.
+    const detractor = await runNps('tech-touch', 3, {
+      failures: [{ nodeId: 'startRescue', status: 'failed', detail: 'Playbook rescue-high was not found' }],
+    });
+    expect(detractor.result.timeline.find((e) => e.nodeId === 'startRescue')).toMatchObject({
+      summary: 'Start playbook rescue-high: failed',
+      why: 'Playbook rescue-high was not found',
+    });
+    const mail = await mailOf(detractor);
+    expect(mail.map((m) => [m.template, m.locale, m.to])).toEqual([['nps-detractor', 'en', [detractor.who.email]]]);
+    expect(await tasksOf(detractor.workflowId)).toEqual(['rescueCall:ownerCsm', 'followUp:ownerCsm']);
+    // The call is due at once; the follow-up 48 hours after "How can we help?" (which keeps the send window).
+    expect(detractor.result.timeline.find((e) => e.nodeId === 'followUp')!.day - mail[0]!.day).toBe(2);
   });
 });

@@ -80,6 +80,8 @@ function describeWait(config: Record<string, unknown>): string {
     }
     case 'nextWeekday':
       return `Wait until next ${typeof config.weekday === 'string' ? weekdayName(config.weekday) : '…'} ${str(config.time)}`;
+    case 'anchored':
+      return `Wait until day ${String(config.day ?? '…')} after enrollment at ${str(config.time)}`;
     default:
       return 'Wait …';
   }
@@ -156,6 +158,8 @@ export function describeStep(
       };
     case 'goal':
       return { headline: `Goal · ${str(c.name)}` };
+    case 'startPlaybook':
+      return { headline: `Start playbook · ${str(c.playbook)}`, detail: 'under that playbook’s enrollment policy' };
     case 'end':
       return { headline: 'End' };
     default: {

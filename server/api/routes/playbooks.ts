@@ -3,7 +3,6 @@ import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
 import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
-import { simulate } from '../../../engine/simulator/simulate.js';
 import type { AppContext } from '../../context.js';
 import {
   compiledVersion,
@@ -19,12 +18,17 @@ import {
   VERSION_NOTE_MAX,
 } from '../../playbooks/store.js';
 import { enroll, impactOf } from '../../playbooks/runs.js';
+import { previewPlaybook } from '../../playbooks/preview.js';
+import { previewSettingsFor } from '../../settings/preview-settings.js';
+import { parseFrequencyCap } from '../../email/frequency-cap.js';
 import { compileContext } from '../../playbooks/compile-context.js';
 import { accountSnapshot, findAccountByExternalId } from '../../accounts/store.js';
 import type { Db } from '../../db/database.js';
 import { recordAudit } from '../../audit/log.js';
 import type { OutboundPolicy } from '../../effects/outbound-guard.js';
 import { outboundIssues } from '../../playbooks/outbound-check.js';
+import { describeTrigger } from '../../../engine/triggers/describe.js';
+import type { Trigger } from '../../../engine/playbook/triggers.js';
 import { route } from '../route.js';
 import { accountOwners, accountOwnersByExternalId } from '../../auth/ownership.js';
 import { DESIGNERS, ACCOUNT_TEAM, EVERYONE } from '../roles.js';
@@ -72,6 +76,18 @@ const issuesOf = async (db: Db, definition: unknown, outbound: OutboundPolicy | 
   return result.ok ? outboundIssues(result.playbook, outbound) : result.issues;
 };
 
+/** The triggers of each playbook's current version, by playbook id (one query for the whole list). */
+async function currentTriggers(db: Db): Promise<Map<string, Trigger[]>> {
+  const rows = await db
+    .selectFrom('playbook_versions as v')
+    .innerJoin('playbooks as p', (join) =>
+      join.onRef('p.id', '=', 'v.playbook_id').onRef('p.current_version', '=', 'v.version'),
+    )
+    .select(['v.playbook_id', 'v.compiled'])
+    .execute();
+  return new Map(rows.map((row) => [row.playbook_id, (row.compiled as { triggers?: Trigger[] }).triggers ?? []]));
+}
+
 export const playbookRoutes = (ctx: AppContext) => {
   const db = ctx.database.db;
   return [
@@ -80,11 +96,26 @@ export const playbookRoutes = (ctx: AppContext) => {
       path: '/api/playbooks',
       tag: 'playbooks',
       access: { roles: EVERYONE, scope: 'read' },
-      summary: 'Every playbook with its current published version, archived ones included (see archivedAt).',
-      response: z.object({ items: z.array(Playbook.omit({ draft: true })) }),
+      summary:
+        'Every playbook with its current published version, archived ones included (see archivedAt), and what enrolls it.',
+      response: z.object({
+        items: z.array(
+          Playbook.omit({ draft: true }).extend({
+            enrolledBy: z.array(z.string()).meta({
+              description:
+                'What enrolls it, from the current version’s triggers (e.g. "event subscription.created", "the daily sweep 120 days before renewalDate", "by hand"); empty while unpublished.',
+            }),
+          }),
+        ),
+      }),
       async handler() {
+        const playbooks = await listPlaybooks(db, { includeArchived: true });
+        const triggers = await currentTriggers(db);
         return {
-          items: (await listPlaybooks(db, { includeArchived: true })).map(({ draft: _draft, ...rest }) => rest),
+          items: playbooks.map(({ draft: _draft, ...rest }) => ({
+            ...rest,
+            enrolledBy: (triggers.get(rest.id) ?? []).map(describeTrigger),
+          })),
         };
       },
     }),
@@ -208,7 +239,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       tag: 'playbooks',
       access: { roles: EVERYONE, scope: 'read' },
       summary: 'One published version with its definition as drawn, e.g. to compare the draft with it.',
-      params: PlaybookRef.extend({ version: z.coerce.number().int().min(1) }),
+      params: PlaybookRef.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
       response: PublishedVersion.extend({
         definition: z.unknown().meta({ override: { $ref: '#/components/schemas/PlaybookDefinition' } }),
       }),
@@ -252,16 +283,13 @@ export const playbookRoutes = (ctx: AppContext) => {
         const playbook = await findPlaybook(db, params.id);
         const result = compilePlaybook(playbook.draft, await compileContext(db));
         if (!result.ok) throw new InvalidPlaybookError(result.issues);
-        return simulate({
-          playbook: result.playbook,
-          account: body.account,
-          startAt: body.startAt ?? new Date().toISOString(),
-          events: body.events,
-          approvals: body.approvals,
-          failures: body.failures,
-          changes: body.changes,
-          settings: body.settings,
-        });
+        // The account's calendar and contact governance, resolved as enrollment and the sender resolve them.
+        const installed = await previewSettingsFor(
+          { db, temporal: ctx.temporal, envCap: parseFrequencyCap(ctx.config.MAIL_FREQUENCY_CAP) },
+          result.playbook.key,
+          body,
+        );
+        return previewPlaybook(result.playbook, body, undefined, installed);
       },
     }),
     route({

@@ -40,6 +40,8 @@ export interface TemplateVariablesInput {
   run?: RunInput | null;
   /** The values approvals earlier in the run decided ({{ approval.discount }}). */
   approval?: Readonly<Record<string, string | number>> | null;
+  /** What enrolled the run ({{ trigger.data.score }}, {{ trigger.to }}); see RunTrigger in engine/interpreter. */
+  trigger?: Readonly<Record<string, unknown>> | null;
 }
 
 /** What `{{ … }}` reads: one object per group, named as the vocabulary in engine/templates/schema.ts names them. */
@@ -49,6 +51,7 @@ export interface TemplateData {
   csm: { first_name: string; name: string; email: string; booking_link: string; signature: string };
   run: { playbook: string; day: number | null };
   approval: Record<string, TemplateValue>;
+  trigger: Record<string, unknown>;
 }
 
 // Record keys that are plumbing, not something a template shows.
@@ -100,6 +103,7 @@ export function templateVariables(input: TemplateVariablesInput): TemplateData {
     run: { playbook: text(input.run?.playbook), day: input.run?.day ?? null },
     // fromEntries: a parameter can never become the object's prototype, whatever its name.
     approval: Object.fromEntries(Object.entries(input.approval ?? {})),
+    trigger: Object.fromEntries(Object.entries(input.trigger ?? {})),
   };
 }
 
@@ -130,4 +134,5 @@ export const SAMPLE_TEMPLATE_INPUT: TemplateVariablesInput = {
     signature: 'Marta Ruiz\nCustomer Success Manager',
   },
   run: { playbook: 'Onboarding, day 0–30', day: 0 },
+  trigger: { type: 'event', event: 'nps.answered', data: { score: 9 } },
 };

@@ -21,18 +21,25 @@ const userCommand = lazy(async () => (await import('./user.js')).userCommand);
 const USAGE = `Usage: stayflow <command> [options]
 
 Commands:
-  validate <files…> [--json]
-      Compile each playbook definition (JSON) and print its issues; exit 1 if any file fails.
+  validate <files…> [--fields <file>] [--server <url>] [--json]
+      Compile each playbook definition (JSON) and print its issues; exit 1 if any file fails. Custom account
+      fields are checked against --fields (the answer of GET /api/account-fields saved to a file, or
+      { "seats": "number", … }), else the server's catalogue when signed in; with neither, they are left for
+      publish to check (and listed as not checked).
   simulate <file> [--account <json|@file>] [--script <json|@file>] [--events <json|@file>]
                   [--approvals <json|@file>] [--changes <json|@file>] [--failures <json|@file>]
-                  [--settings <json|@file>] [--start <ISO date-time>] [--json]
+                  [--settings <json|@file>] [--start <ISO date-time>] [--fields <file>] [--json]
       Preview a run for one account on a virtual clock: when each step happens, and why then. The script is the
       simulate API's: { events, approvals, changes, failures }; a list given on its own flag replaces the script's.
       Account default: { "id": "sample-account", "timeZone": "UTC", "fields": {} }; start default: now.
   publish <file> [--server <url>]
-      Save the definition as the playbook's draft on a running server and publish it as a new version.
+      Save the definition as the playbook's draft on a running server and publish it as a new version
+      (custom fields checked against the server's catalogue).
+  enroll <playbookKey> --account-id <external id> [--server <url>]
+      Enroll a stored account, by its external id, in the published playbook.
   enroll <playbookKey> --account <json|@file> [--server <url>]
-      Enroll one account ({ "id", "timeZone", "fields" }) in the published playbook.
+      Enroll an account described inline ({ "id", "timeZone", "fields" }). Refused (exit 1) when the account
+      is not stored and the playbook sends email: every email would be skipped (no contacts to send to).
   import <file.csv> [--contacts] [--json] [--server <url>]
       Create or update accounts (matched by external_id) from a CSV file — or, with --contacts, contacts
       (matched by account_external_id and email). Rejected rows are listed by row and column; exit 1 if any.
@@ -58,7 +65,7 @@ Examples:
   stayflow validate playbooks/*.json
   stayflow simulate playbooks/examples/welcome-and-checkin.json --account '{"fields":{"segment":"high-touch"}}'
   stayflow publish playbooks/examples/welcome-and-checkin.json
-  stayflow enroll welcome-and-checkin --account @acme.json
+  stayflow enroll welcome-and-checkin --account-id acme-001
   stayflow import accounts.csv && stayflow import contacts.csv --contacts
   stayflow token create --name "product analytics" --scope events:write
   stayflow user create --email you@yourco.example --role admin`;
@@ -66,6 +73,22 @@ Examples:
 type Options = NonNullable<ParseArgsConfig['options']>;
 const help = { help: { type: 'boolean', short: 'h' } } satisfies Options;
 const server = { server: { type: 'string' } } satisfies Options;
+const fields = { type: 'string' } as const;
+
+/**
+ * The custom-field catalogue to check against: `--fields <file>`, else (validate) the server the CLI is signed in
+ * to, else none (custom fields are then left for the server to check at publish).
+ */
+async function catalogueFor(file: string | undefined, serverOption: string | undefined) {
+  const { catalogueFromFile, catalogueFromServer, NO_CATALOGUE } = await import('./fields.js');
+  if (file !== undefined) return catalogueFromFile(file);
+  if (serverOption === undefined && !process.env.STAYFLOW_URL && !process.env.STAYFLOW_TOKEN) {
+    const { readCliConfig } = await import('./credentials.js');
+    if (!readCliConfig().token) return NO_CATALOGUE;
+  }
+  const { serverUrl } = await import('./remote.js');
+  return (await catalogueFromServer(serverUrl(serverOption))) ?? NO_CATALOGUE;
+}
 
 function parse<O extends Options>(args: string[], options: O) {
   try {
@@ -100,10 +123,13 @@ async function run(argv: string[]): Promise<number> {
   }
   switch (command) {
     case 'validate': {
-      const { values, positionals } = parse(rest, { ...help, json: { type: 'boolean' } });
+      const { values, positionals } = parse(rest, { ...help, ...server, json: { type: 'boolean' }, fields });
       if (values.help) break;
       if (positionals.length === 0) throw new UsageError('validate needs at least one playbook file');
-      return validateCommand(positionals, { json: values.json ?? false });
+      return validateCommand(positionals, {
+        json: values.json ?? false,
+        catalogue: await catalogueFor(values.fields, values.server),
+      });
     }
     case 'simulate': {
       const { values, positionals } = parse(rest, {
@@ -117,9 +143,14 @@ async function run(argv: string[]): Promise<number> {
         settings: { type: 'string' },
         start: { type: 'string' },
         json: { type: 'boolean' },
+        fields,
       });
       if (values.help) break;
-      return simulateCommand(one(positionals, 'playbook file', 'simulate'), { ...values, json: values.json ?? false });
+      return simulateCommand(one(positionals, 'playbook file', 'simulate'), {
+        ...values,
+        json: values.json ?? false,
+        catalogue: await catalogueFor(values.fields, undefined),
+      });
     }
     case 'publish': {
       const { values, positionals } = parse(rest, { ...help, ...server });
@@ -127,7 +158,12 @@ async function run(argv: string[]): Promise<number> {
       return publishCommand(one(positionals, 'playbook file', 'publish'), values);
     }
     case 'enroll': {
-      const { values, positionals } = parse(rest, { ...help, ...server, account: { type: 'string' } });
+      const { values, positionals } = parse(rest, {
+        ...help,
+        ...server,
+        account: { type: 'string' },
+        'account-id': { type: 'string' },
+      });
       if (values.help) break;
       return enrollCommand(one(positionals, 'playbook key', 'enroll'), values);
     }

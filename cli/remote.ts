@@ -4,6 +4,7 @@ import { realAccount } from './account.js';
 import { formatIssue } from './format.js';
 import { DEFAULT_SERVER, UsageError } from './usage.js';
 import { NO_TOKEN_HINT, readCliConfig, tokenFor } from './credentials.js';
+import { catalogueFromServer, NO_CATALOGUE } from './fields.js';
 import { checkFile, issueLines } from './validate.js';
 
 export { DEFAULT_SERVER };
@@ -123,7 +124,8 @@ export async function reportFailures(prefix: string, action: () => Promise<numbe
  */
 export async function publishCommand(file: string, options: { server?: string }): Promise<number> {
   const server = serverUrl(options.server);
-  const checked = checkFile(file);
+  // Custom fields are checked against the server's own catalogue; should it not answer, the server checks them.
+  const checked = checkFile(file, (await catalogueFromServer(server)) ?? NO_CATALOGUE);
   if (!checked.ok) {
     for (const line of issueLines(checked)) console.error(line);
     return 1;
@@ -149,19 +151,84 @@ export async function publishCommand(file: string, options: { server?: string })
   });
 }
 
-/** Starts a run of the playbook's published version for one account. */
-export async function enrollCommand(key: string, options: { account?: string; server?: string }): Promise<number> {
+/** Starts a run of the playbook's published version for one account: a stored one by external id, or inline. */
+export async function enrollCommand(
+  key: string,
+  options: { account?: string; 'account-id'?: string; server?: string },
+): Promise<number> {
   const server = serverUrl(options.server);
   if (!PlaybookKey.safeParse(key).success) {
     throw new UsageError(`'${key}' is not a playbook key (a slug such as welcome-and-checkin)`);
   }
+  const externalId = options['account-id']?.trim();
+  if (options['account-id'] !== undefined && options.account !== undefined) {
+    throw new UsageError('enroll takes --account-id <external id> or --account <json>, not both');
+  }
+  if (externalId === undefined && options.account === undefined) {
+    throw new UsageError('enroll needs --account-id <external id> (a stored account) or --account <json or @file>');
+  }
+  if (externalId === '') throw new UsageError('--account-id must not be empty');
+  const at = `/api/playbooks/${encodeURIComponent(key)}`;
+  if (externalId !== undefined) {
+    return reportFailures(key, async () => {
+      const answer = await call(server, 'POST', `${at}/enrollments`, { externalId });
+      if (!ok(answer)) throw failure(`enrolling account ${externalId} in ${key}`, answer);
+      printEnrolled(`account ${externalId}`, key, answer.body);
+    });
+  }
   const account = realAccount(options.account);
   return reportFailures(key, async () => {
-    const answer = await call(server, 'POST', `/api/playbooks/${encodeURIComponent(key)}/enrollments`, { account });
+    // An account described inline has no contacts: a playbook that sends email would skip every one of them.
+    const stored = await storedAccountId(server, account.id);
+    if (stored) {
+      const answer = await call(server, 'POST', `${at}/enrollments`, { accountId: stored });
+      if (!ok(answer)) throw failure(`enrolling ${account.id} in ${key}`, answer);
+      printEnrolled(account.id, key, answer.body);
+      return;
+    }
+    const emails = await emailSteps(server, key);
+    if (emails.length > 0) {
+      console.error(
+        `stayflow: not enrolled: account '${account.id}' is not stored, so every email of ${key} would be skipped (${emails.join(', ')}: no contact to send to). Import the account and its contacts (stayflow import accounts.csv; stayflow import contacts.csv --contacts), then run: stayflow enroll ${key} --account-id <external id>`,
+      );
+      return 1;
+    }
+    const answer = await call(server, 'POST', `${at}/enrollments`, { account });
     if (!ok(answer)) throw failure(`enrolling ${account.id} in ${key}`, answer);
-    const [workflowId, runId, version] = ['workflowId', 'runId', 'version'].map((name) => field(answer.body, name));
-    console.log(
-      `✓ ${account.id} enrolled in ${key} version ${String(version)}: workflow ${String(workflowId)} (run ${String(runId)})`,
-    );
+    printEnrolled(`${account.id} (not stored)`, key, answer.body);
   });
+}
+
+function printEnrolled(who: string, key: string, body: unknown) {
+  const [workflowId, runId, version] = ['workflowId', 'runId', 'version'].map((name) => field(body, name));
+  console.log(
+    `✓ ${who} enrolled in ${key} version ${String(version)}: workflow ${String(workflowId)} (run ${String(runId)})`,
+  );
+}
+
+/** The stored account an inline `id` names (a stored id, or an external id), if any. */
+async function storedAccountId(server: string, id: string): Promise<string | undefined> {
+  const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ? await call(server, 'GET', `/api/accounts/${id}`)
+    : undefined;
+  if (byId && ok(byId)) return String(field(byId.body, 'id'));
+  const byExternal = await call(server, 'GET', `/api/accounts/by-external-id/${encodeURIComponent(id)}`);
+  if (ok(byExternal)) return String(field(byExternal.body, 'id'));
+  if (byExternal.status !== 404) throw failure(`looking up account ${id}`, byExternal);
+  return undefined;
+}
+
+/** The labels of the email steps of the playbook's published version (empty when it sends none). */
+async function emailSteps(server: string, key: string): Promise<string[]> {
+  const at = `/api/playbooks/${encodeURIComponent(key)}`;
+  const playbook = await call(server, 'GET', at);
+  if (!ok(playbook)) throw failure(`reading ${key}`, playbook);
+  const version = field(field(playbook.body, 'playbook') ?? playbook.body, 'currentVersion');
+  if (typeof version !== 'number') return [];
+  const published = await call(server, 'GET', `${at}/versions/${version}`);
+  if (!ok(published)) throw failure(`reading ${key} version ${version}`, published);
+  const nodes = field(field(published.body, 'definition'), 'nodes');
+  return (Array.isArray(nodes) ? nodes : [])
+    .filter((node) => field(node, 'type') === 'email')
+    .map((node) => String(field(node, 'label') ?? field(node, 'id')));
 }

@@ -4,6 +4,7 @@ import { simulate } from '../engine/simulator/simulate.js';
 import { simulatedAccount } from './account.js';
 import { timelineTable } from './format.js';
 import { jsonOption, UsageError } from './input.js';
+import type { Catalogue } from './fields.js';
 import { checkFile, issueLines } from './validate.js';
 
 const isDate = (text: string) => !Number.isNaN(Date.parse(text));
@@ -24,6 +25,9 @@ export interface SimulateOptions {
   settings?: string;
   start?: string;
   json: boolean;
+  /** Custom account fields to check against (`--fields`); without one they are not checked. */
+  catalogue?: Catalogue;
+  fields?: string;
 }
 
 export async function simulateCommand(file: string, options: SimulateOptions): Promise<number> {
@@ -45,7 +49,7 @@ export async function simulateCommand(file: string, options: SimulateOptions): P
   }
   const startAt = options.start ?? new Date().toISOString();
 
-  const checked = checkFile(file);
+  const checked = checkFile(file, options.catalogue);
   if (!checked.ok) {
     for (const line of issueLines(checked)) console.error(line);
     return 1;

@@ -2,6 +2,20 @@ import { z } from 'zod';
 import { TimeZone } from '../time/time-zone.js';
 import type { EnrollmentPolicy } from './schema.js';
 
+/**
+ * What a date-relative playbook (the renewal cadence) does with an account whose anchor date already puts some of
+ * its steps in the past: enter at the first step still ahead (the default), run the latest past step now, or refuse.
+ */
+export const CatchUpPolicy = z
+  .enum(['firstAhead', 'latestPast', 'refuse'], { error: "must be 'firstAhead', 'latestPast' or 'refuse'" })
+  .meta({
+    id: 'CatchUpPolicy',
+    title: 'Late accounts',
+    description:
+      'For playbooks timed from a date (renewalDate −120 d…): when an account arrives after some steps are past, firstAhead enters at the first step still ahead (default), latestPast runs the latest past step now, refuse does not enroll it.',
+  });
+export type CatchUpPolicy = z.infer<typeof CatchUpPolicy>;
+
 /** The account as a run sees it when it starts (its snapshot travels in the workflow input). */
 export const EnrollmentAccount = z
   .object({

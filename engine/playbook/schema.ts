@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Condition } from './conditions.js';
 import { Duration } from './durations.js';
+import { CatchUpPolicy } from './enrollment.js';
 import { HandleId, NodeId, PlaybookNode } from './nodes.js';
 import { EventName, Trigger } from './triggers.js';
 
@@ -27,9 +28,13 @@ export const EnrollmentPolicy = z
   .discriminatedUnion(
     'mode',
     [
-      z.strictObject({ mode: z.literal('once') }),
-      z.strictObject({ mode: z.literal('oneAtATime') }),
-      z.strictObject({ mode: z.literal('everyTime'), cooldown: Duration.optional() }),
+      z.strictObject({ mode: z.literal('once'), catchUp: CatchUpPolicy.optional() }),
+      z.strictObject({ mode: z.literal('oneAtATime'), catchUp: CatchUpPolicy.optional() }),
+      z.strictObject({
+        mode: z.literal('everyTime'),
+        cooldown: Duration.optional(),
+        catchUp: CatchUpPolicy.optional(),
+      }),
     ],
     { error: "must be an enrollment mode: 'once', 'oneAtATime' or 'everyTime'" },
   )
@@ -71,7 +76,12 @@ export const PlaybookDefinition = z
     nodes: z.array(PlaybookNode).max(500, { error: 'has more than 500 steps' }),
     edges: z.array(PlaybookEdge).max(2000, { error: 'has more than 2000 connections' }),
   })
-  .meta({ id: 'PlaybookDefinition', description: 'A playbook as drawn in the editor or kept in git.' });
+  .meta({
+    id: 'PlaybookDefinition',
+    description: 'A playbook as drawn in the editor or kept in git.',
+    // OpenAPI (zod-openapi): documented in its input form — as drawn, defaults left out — as it is sent and stored.
+    unusedIO: 'input',
+  });
 export type PlaybookDefinition = z.infer<typeof PlaybookDefinition>;
 /** What an author writes: defaults (description, exit, send windows…) may be left out. */
 export type PlaybookDefinitionInput = z.input<typeof PlaybookDefinition>;

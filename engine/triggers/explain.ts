@@ -1,8 +1,11 @@
 import { describeDuration } from '../playbook/durations.js';
+import type { CatchUpPolicy } from '../playbook/enrollment.js';
+import type { CompiledPlaybook } from '../playbook/ir.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import type { EnrollmentPolicy, ExitCriterion } from '../playbook/schema.js';
 import type { Trigger } from '../playbook/triggers.js';
 import { addDuration } from '../time/calendar.js';
+import { DEFAULT_CATCH_UP, dateSchedule, dateTrigger, offsetLabel, planCatchUp } from './catch-up.js';
 import { shiftDate } from './match.js';
 
 // "Why (not) enrolled", evaluated now: pure functions of the playbook, the account as it is and its runs, so the
@@ -143,4 +146,43 @@ export function explainExit(criterion: ExitCriterion, fields: Readonly<Record<st
       ? `'${criterion.label}' would end a run now: the account matches its condition.`
       : `'${criterion.label}' would not end a run now: the account does not match its condition.`,
   };
+}
+
+/**
+ * For a date-relative playbook, where an account enrolling today would enter and why: "renewal in 45 days: the
+ * −120, −90 and −60 d steps are past; enters at −30 d". Undefined for a playbook not timed from a date.
+ */
+export function explainCatchUp(
+  playbook: Pick<CompiledPlaybook, 'triggers' | 'startNodeId' | 'nodes' | 'next' | 'enrollment'>,
+  fields: Readonly<Record<string, unknown>>,
+  today: string,
+): (Explained & { policy: CatchUpPolicy; enterAt?: string }) | undefined {
+  const trigger = dateTrigger(playbook);
+  if (!trigger) return undefined;
+  const policy = playbook.enrollment.catchUp ?? DEFAULT_CATCH_UP;
+  const schedule = dateSchedule(playbook, fields);
+  if (!schedule) {
+    return { policy, holdsNow: false, why: `Timed from ${trigger.field}; the account has no ${trigger.field}.` };
+  }
+  const plan = planCatchUp(playbook, fields, today);
+  const first = schedule.steps[0]!;
+  switch (plan.kind) {
+    case 'fromStart':
+      return {
+        policy,
+        holdsNow: true,
+        enterAt: playbook.startNodeId,
+        why: plan.why
+          ? `Late (${policy}): ${plan.why}.`
+          : `On time: its first step (${offsetLabel(first.offsetDays)}, ${first.date}) is not past; a run starts at the beginning.`,
+      };
+    case 'enterAt':
+      return { policy, holdsNow: true, enterAt: plan.nodeId, why: `Late (${policy}): ${plan.why}.` };
+    case 'refused':
+      return { policy, holdsNow: false, why: `Late (${policy}): ${plan.why}.` };
+    default: {
+      const unreachable: never = plan;
+      return unreachable;
+    }
+  }
 }

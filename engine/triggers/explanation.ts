@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CatchUpPolicy } from '../playbook/enrollment.js';
 import { EnrollmentPolicy } from '../playbook/schema.js';
 import { Trigger } from '../playbook/triggers.js';
 
@@ -55,6 +56,14 @@ export const EnrollmentExplanation = z
         .object({ holdsNow: HoldsNow, why: z.string(), until: z.string().optional() })
         .nullable()
         .meta({ description: 'Whether the enrollment policy would let the account in now; null when unpublished.' }),
+      catchUp: z
+        .object({ policy: CatchUpPolicy, holdsNow: HoldsNow, why: z.string(), enterAt: z.string().optional() })
+        .nullable()
+        .optional()
+        .meta({
+          description:
+            'For a playbook timed from a date: where an account enrolling today enters (its first step, a later one when it is late) or why it is refused.',
+        }),
       exits: z.array(z.object({ label: z.string(), kind: z.string(), holdsNow: HoldsNow, why: z.string() })),
     }),
   })

@@ -18,7 +18,15 @@ export type AccountHappening =
   | { kind: 'event'; name: string; data: Record<string, unknown> }
   /** A new score moved the level; the score and the scorecard version that gave it travel into the run's reason. */
   | { kind: 'riskLevel'; from: string; to: string; score?: number; scorecardVersion?: number }
-  | { kind: 'fields'; changed: Record<string, { from: unknown; to: unknown }> }
+  | {
+      kind: 'fields';
+      changed: Record<string, { from: unknown; to: unknown }>;
+      /**
+       * The account's local date, when the account's workflow is new enough to pass it: a date trigger whose date
+       * was set or moved so that its first day is already past then enrolls the account late (catch-up).
+       */
+      today?: string;
+    }
   /** The daily sweep: `today` is the calendar date in the account's time zone (YYYY-MM-DD). */
   | { kind: 'day'; today: string };
 
@@ -46,7 +54,37 @@ function scoreClause(happening: { score?: number; scorecardVersion?: number }): 
   return `: risk score ${happening.score}${version}`;
 }
 
-function triggerReason(trigger: Trigger, happening: AccountHappening, fields: Readonly<Record<string, unknown>>) {
+/**
+ * A date set or moved (an import, an edit) so that the trigger's day is today or already past but the date itself is not:
+ * the account is late for the playbook and, unless its catch-up policy refuses, enrolls now; where it enters is
+ * decided at enrollment (catch-up.ts), which may still find nothing ahead.
+ */
+function lateDateReason(
+  trigger: Extract<Trigger, { type: 'dateRelative' }>,
+  happening: Extract<AccountHappening, { kind: 'fields' }>,
+  fields: Readonly<Record<string, unknown>>,
+  enrollment: EnrollmentPolicy | undefined,
+): string | undefined {
+  const { today } = happening;
+  if (today === undefined || !Object.prototype.hasOwnProperty.call(happening.changed, trigger.field)) return undefined;
+  if (enrollment?.catchUp === 'refuse') return undefined;
+  const fires = shiftDate(fields[trigger.field], trigger.offsetDays);
+  const anchor = shiftDate(fields[trigger.field], 0);
+  // The trigger's own day counts too: the daily sweep may have run before the date was set.
+  if (!fires || !anchor || fires > today || (trigger.offsetDays < 0 && anchor < today)) return undefined;
+  const offset = trigger.offsetDays;
+  const rule = offset === 0 ? 'the day' : `${Math.abs(offset)} days ${offset < 0 ? 'before' : 'after'}`;
+  return fires === today
+    ? `${trigger.field} set to ${anchor}: ${rule} (${fires}) is today`
+    : `${trigger.field} set to ${anchor}: ${rule} (${fires}) is already past, enrolling late`;
+}
+
+function triggerReason(
+  trigger: Trigger,
+  happening: AccountHappening,
+  fields: Readonly<Record<string, unknown>>,
+  enrollment?: EnrollmentPolicy,
+) {
   switch (trigger.type) {
     case 'event':
       if (happening.kind !== 'event' || happening.name !== trigger.event) return undefined;
@@ -67,6 +105,7 @@ function triggerReason(trigger: Trigger, happening: AccountHappening, fields: Re
       if (happening.kind !== 'fields' || happening.changed.segment?.to !== trigger.segment) return undefined;
       return `segment entered ${trigger.segment}`;
     case 'dateRelative': {
+      if (happening.kind === 'fields') return lateDateReason(trigger, happening, fields, enrollment);
       if (happening.kind !== 'day') return undefined;
       if (shiftDate(fields[trigger.field], trigger.offsetDays) !== happening.today) return undefined;
       const offset = trigger.offsetDays;
@@ -91,7 +130,7 @@ export function matchTriggers(
   const matches: TriggerMatch[] = [];
   for (const playbook of playbooks) {
     for (const trigger of playbook.triggers) {
-      const reason = triggerReason(trigger, happening, fields);
+      const reason = triggerReason(trigger, happening, fields, playbook.enrollment);
       if (reason) {
         matches.push({ playbookKey: playbook.key, reason });
         break;

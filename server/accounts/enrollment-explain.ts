@@ -1,6 +1,12 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { explainExit, explainPolicy, explainTrigger, isRunning } from '../../engine/triggers/explain.js';
+import {
+  explainCatchUp,
+  explainExit,
+  explainPolicy,
+  explainTrigger,
+  isRunning,
+} from '../../engine/triggers/explain.js';
 import {
   accountStateQuery,
   accountWorkflowId,
@@ -48,6 +54,7 @@ export async function explainEnrollment(ctx: AppContext, accountId: string, play
     ),
   }));
   const policy = ir ? explainPolicy(ir.enrollment, runs, now, account.timeZone) : null;
+  const catchUp = ir ? (explainCatchUp(ir, account.fields, today) ?? null) : null;
   const exits = (ir?.exit ?? []).map((criterion) => ({
     label: criterion.label,
     kind: criterion.kind,
@@ -84,6 +91,7 @@ export async function explainEnrollment(ctx: AppContext, accountId: string, play
         ? `Now: ${holding.map((t) => t.why).join(' ')}`
         : `Now: none of its triggers holds. ${triggers.map((t) => t.why).join(' ')}`.trim(),
     );
+    if (catchUp) summary.push(catchUp.why);
     summary.push(policy!.why);
     const ending = exits.find((e) => e.holdsNow === true);
     if (ending) summary.push(`Exit: ${ending.why}`);
@@ -109,6 +117,7 @@ export async function explainEnrollment(ctx: AppContext, accountId: string, play
       riskScore: typeof account.fields.riskScore === 'number' ? account.fields.riskScore : null,
       triggers,
       policy,
+      catchUp,
       exits,
     },
   };

@@ -171,7 +171,25 @@ export async function writeAccountBatch(
       }
       inserts.push(newAccount(input.data));
     }
-    if (inserts.length > 0) await tx.insertInto('accounts').values(inserts.map(accountColumns)).execute();
+    if (inserts.length > 0) {
+      const created = await tx
+        .insertInto('accounts')
+        .values(inserts.map(accountColumns))
+        .returning(['id', 'external_id'])
+        .execute();
+      // A new account's dates are set (from nothing): its workflow hears of them, so a playbook timed from one
+      // whose first day is already past (renewal in 45 days) takes the account late, by its catch-up policy.
+      const ids = new Map(created.map((row) => [row.external_id, row.id]));
+      for (const account of inserts) {
+        const dated = Object.fromEntries(
+          (['renewalDate', 'startDate'] as const)
+            .filter((name) => account[name])
+            .map((name) => [name, { from: null, to: account[name] }]),
+        );
+        const id = ids.get(account.externalId);
+        if (id && Object.keys(dated).length > 0) changes.push({ accountId: id, changed: dated });
+      }
+    }
     if (updates.length > 0) await updateAccounts(tx, updates);
     // As with PATCH: a new owner CSM or manager takes over the account's open approvals and tasks.
     for (const { accountId, changed } of changes) {

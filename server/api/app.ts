@@ -35,6 +35,7 @@ import { userRoutes } from './routes/users.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { auditRoutes } from './routes/audit.js';
 import { teamRoutes } from './routes/team.js';
+import { referralRoutes } from './routes/referrals.js';
 import { authSettings } from './auth-settings.js';
 import { hostGuard } from './host-guard.js';
 import { refuseNul } from './refuse-nul.js';
@@ -49,6 +50,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...tokenRoutes(ctx),
     ...auditRoutes(ctx),
     ...teamRoutes(ctx),
+    ...referralRoutes(ctx),
     ...healthRoutes(ctx),
     ...playbookRoutes(ctx),
     ...runRoutes(ctx),

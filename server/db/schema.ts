@@ -192,6 +192,7 @@ export interface Database {
   audit_log: AuditLogTable;
   approvals: ApprovalsTable;
   notifications: NotificationsTable;
+  referral_ledger: ReferralLedgerTable;
 }
 
 export interface CsmTasksTable {
@@ -370,4 +371,17 @@ export interface NotificationsTable {
   detail: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+
+export interface ReferralLedgerTable {
+  id: Generated<string>;
+  account_id: string;
+  kind: 'referralCredit' | 'renewalCredit' | 'referredDiscount';
+  amount_cents: number;
+  discount_percent: number | null;
+  counterpart: string | null;
+  event_id: ColumnType<string | number, number | string, never>;
+  occurred_at: Date;
+  created_at: Generated<Date>;
 }

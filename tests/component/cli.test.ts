@@ -280,16 +280,23 @@ describe('stayflow publish and enroll', { timeout: 60_000 }, () => {
     }
   });
 
-  it('enroll posts the account and prints the run it started', async () => {
+  it('enroll posts an inline account (not stored, a playbook without email) and prints the run it started', async () => {
     let received: unknown;
     const server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        received = { method: req.method, url: req.url, body: JSON.parse(body) as unknown };
-        res
-          .writeHead(201, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ workflowId: 'wf-acme', runId: 'run-1', version: 2 }));
+        // The CLI first looks the account up (not stored) and reads the published version (no email step).
+        const [status, answer]: [number, unknown] =
+          req.method === 'GET' && req.url?.startsWith('/api/accounts/by-external-id/')
+            ? [404, { error: { code: 'not_found', message: 'no such account' } }]
+            : req.method === 'GET' && req.url === '/api/playbooks/welcome-and-checkin'
+              ? [200, { playbook: { currentVersion: 2 }, issues: [] }]
+              : req.method === 'GET'
+                ? [200, { version: 2, definition: { nodes: [{ id: 'start', type: 'trigger' }] } }]
+                : [201, { workflowId: 'wf-acme', runId: 'run-1', version: 2 }];
+        if (req.method === 'POST') received = { method: req.method, url: req.url, body: JSON.parse(body) as unknown };
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -310,7 +317,9 @@ describe('stayflow publish and enroll', { timeout: 60_000 }, () => {
         body: { account },
       });
       expect(status).toBe(0);
-      expect(stdout.trim()).toBe('✓ acme enrolled in welcome-and-checkin version 2: workflow wf-acme (run run-1)');
+      expect(stdout.trim()).toBe(
+        '✓ acme (not stored) enrolled in welcome-and-checkin version 2: workflow wf-acme (run run-1)',
+      );
     } finally {
       server.close();
     }

@@ -129,8 +129,21 @@ export function fitSendWindow(
   const opensAt = (t: DateTime) => atTime(t, window.from);
   const closesAt = (t: DateTime) => atTime(t, window.to);
   if (open(start) && start >= opensAt(start) && start < closesAt(start)) return { at: utc(start), why: '' };
+  const closed = new Set<string>();
+  const note = (t: DateTime) => {
+    if (calendar.holidays.includes(t.toISODate()!)) closed.add(t.toISODate()!);
+  };
+  note(start);
   let t = open(start) && start < opensAt(start) ? opensAt(start) : opensAt(start.plus({ days: 1 }));
-  for (let i = 0; i < 366 && !open(t); i++) t = opensAt(t.plus({ days: 1 }));
+  for (let i = 0; i < 366 && !open(t); i++) {
+    note(t);
+    t = opensAt(t.plus({ days: 1 }));
+  }
   const days = window.days.map((d) => LABEL[d].slice(0, 3)).join(', ');
-  return { at: utc(t), why: `moved to ${show(t)}: outside the send window (${days} ${window.from}–${window.to})` };
+  // Holidays and closures are named, so a timeline says why a weekday was passed over.
+  const skipped = closed.size ? `; ${[...closed].join(', ')} not a business day (holiday or closure)` : '';
+  return {
+    at: utc(t),
+    why: `moved to ${show(t)}: outside the send window (${days} ${window.from}–${window.to})${skipped}`,
+  };
 }

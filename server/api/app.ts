@@ -34,6 +34,7 @@ import { sessionRoutes } from './routes/session.js';
 import { userRoutes } from './routes/users.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { auditRoutes } from './routes/audit.js';
+import { settingsRoutes } from './routes/settings.js';
 import { teamRoutes } from './routes/team.js';
 import { referralRoutes } from './routes/referrals.js';
 import { authSettings } from './auth-settings.js';
@@ -71,6 +72,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...deliveryRoutes(ctx),
     ...dashboardRoutes(ctx),
     ...scorecardPreviewRoutes(ctx),
+    ...settingsRoutes(ctx),
   ] as Route<never, never, never>[];
 }
 

@@ -192,6 +192,7 @@ export interface Database {
   audit_log: AuditLogTable;
   approvals: ApprovalsTable;
   notifications: NotificationsTable;
+  install_settings: InstallSettingsTable;
   referral_ledger: ReferralLedgerTable;
 }
 
@@ -373,6 +374,13 @@ export interface NotificationsTable {
   updated_at: Generated<Date>;
 }
 
+/** One section of the install's settings (calendars, governance, slack) as a JSON document its schema checked. */
+export interface InstallSettingsTable {
+  section: string;
+  value: Json<unknown>;
+  updated_at: Generated<Date>;
+  updated_by: string | null;
+}
 
 export interface ReferralLedgerTable {
   id: Generated<string>;

@@ -6,6 +6,7 @@ import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
 import { OutboundRefused, type OutboundPolicy } from './outbound-guard.js';
 import { storedAccount } from '../accounts/store.js';
+import { slackWebhookUrl } from '../settings/slack.js';
 
 type NotifyEffect = Extract<Effect, { kind: 'notify' }>;
 
@@ -37,7 +38,9 @@ export function notificationText(step: EffectStep<NotifyEffect>, accountName: st
 export function notifyDeliverer(deps: NotifyDeps): Deliverer<NotifyEffect> {
   return async (step): Promise<EffectOutcome> => {
     const { effect } = step;
-    if (effect.channel === 'slack' && !deps.slackWebhookUrl) {
+    // The webhook Settings names, else SLACK_WEBHOOK_URL (server/settings/slack.ts).
+    const slackUrl = effect.channel === 'slack' ? await slackWebhookUrl(deps.db, deps.slackWebhookUrl) : undefined;
+    if (effect.channel === 'slack' && !slackUrl) {
       return { status: 'skipped', detail: 'Slack is not configured (SLACK_WEBHOOK_URL is unset)' };
     }
     const account = await storedAccount(deps.db, step.run?.accountId);
@@ -64,7 +67,7 @@ export function notifyDeliverer(deps: NotifyDeps): Deliverer<NotifyEffect> {
     await log.start();
     const text = notificationText(step, account?.name);
     return effect.channel === 'slack'
-      ? postToSlack(deps.slackWebhookUrl!, text, log, deps.outbound)
+      ? postToSlack(slackUrl!, text, log, deps.outbound)
       : emailCsm(deps, to!, step, account?.name, text, log);
   };
 }

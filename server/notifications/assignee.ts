@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { retryableStatus, sendJson } from '../effects/http-post.js';
 import { OutboundRefused, type OutboundPolicy } from '../effects/outbound-guard.js';
 import type { MailTransport } from '../email/transport.js';
+import { slackWebhookUrl } from '../settings/slack.js';
 
 // Telling a person that work waits for them (a new approval or task, an escalation): by email and, where the
 // install has one, in Slack. Each (thing, happening, channel) is sent at most once, whatever the retries: the row
@@ -84,20 +85,15 @@ async function byEmail(deps: NotifyDeps, notice: AssigneeNotice): Promise<Channe
 }
 
 async function bySlack(deps: NotifyDeps, notice: AssigneeNotice): Promise<ChannelResult> {
-  if (!deps.slackWebhookUrl) return { channel: 'slack', outcome: 'skipped', detail: 'Slack is not configured' };
+  // The webhook Settings names, else SLACK_WEBHOOK_URL (server/settings/slack.ts).
+  const slackUrl = await slackWebhookUrl(deps.db, deps.slackWebhookUrl);
+  if (!slackUrl) return { channel: 'slack', outcome: 'skipped', detail: 'Slack is not configured' };
   const id = await claim(deps.db, notice, 'slack', 'slack');
   if (!id) return { channel: 'slack', outcome: 'already', detail: 'posted to Slack by an earlier attempt' };
   const text = `${notice.emailSubject.replace(/^\[Stayflow\] /, '')}${notice.to ? ` (for ${notice.to})` : ''}\n${notice.text}`;
   let answer;
   try {
-    answer = await sendJson(
-      deps.slackWebhookUrl,
-      'POST',
-      JSON.stringify({ text }),
-      {},
-      SLACK_TIMEOUT_MS,
-      deps.outbound,
-    );
+    answer = await sendJson(slackUrl, 'POST', JSON.stringify({ text }), {}, SLACK_TIMEOUT_MS, deps.outbound);
   } catch (error) {
     // A refused address stays refused; a network error may pass.
     const refused = error instanceof OutboundRefused;

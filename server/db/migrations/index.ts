@@ -11,6 +11,7 @@ import * as m0009 from './0009_csm_profiles.js';
 import * as m0010 from './0010_users.js';
 import * as m0011 from './0011_approvals.js';
 import * as m0012 from './0012_version_notes.js';
+import * as m0013 from './0013_settings.js';
 import * as m0014 from './0014_referrals.js';
 
 // Listed in code (not read from disk) so the same migrations run from source, a bundle or a container image.
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '0010_users': m0010,
   '0011_approvals': m0011,
   '0012_version_notes': m0012,
+  '0013_settings': m0013,
   '0014_referrals': m0014,
 };

@@ -1,5 +1,6 @@
 import type {
   AccountEntityActivities,
+  MigrationActivities,
   PlaybookActivities,
   StayflowActivities,
   SweepActivities,
@@ -8,6 +9,7 @@ import { accountEntityActivities } from './accounts/entity.js';
 import { sweepActivities } from './accounts/sweep.js';
 import { systemEmailActivities } from './system-email.js';
 import { effectDeliverers, type EffectDeps } from '../server/effects/deliverers.js';
+import { migrationActivities } from './playbook/migrate-runs.js';
 import { playbookActivities } from './playbook/perform-effect.js';
 
 /** What the worker's activities need: the effect deliverers' dependencies (one set, see server/effects). */
@@ -16,7 +18,7 @@ export type ActivityDeps = EffectDeps;
 /** Every activity the worker registers, bound to its dependencies. */
 export function createActivities(
   deps: ActivityDeps,
-): StayflowActivities & PlaybookActivities & AccountEntityActivities & SweepActivities {
+): StayflowActivities & PlaybookActivities & AccountEntityActivities & SweepActivities & MigrationActivities {
   return {
     ...accountEntityActivities({
       db: deps.db,
@@ -26,5 +28,6 @@ export function createActivities(
     ...sweepActivities({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }),
     ...systemEmailActivities({ transport: deps.transport, from: deps.mailFrom }),
     ...playbookActivities({ db: deps.db, deliver: effectDeliverers(deps) }),
+    ...migrationActivities({ db: deps.db, temporal: deps.temporal }),
   };
 }

@@ -5,3 +5,4 @@ export { accountEntityWorkflow } from './account-entity.js';
 export { dailySweepWorkflow } from './daily-sweep.js';
 export { scorecardRescoreWorkflow } from './scorecard-rescore.js';
 export { fieldChangesFanOutWorkflow } from './field-changes-fan-out.js';
+export { migrateRunsWorkflow } from './migrate-runs.js';

@@ -14,6 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { outboxRoutes } from './routes/outbox.js';
 import { outboxSettleRoutes } from './routes/outbox-settle.js';
 import { playbookRoutes } from './routes/playbooks.js';
+import { migrationRoutes } from './routes/migrations.js';
 import { runRoutes } from './routes/runs.js';
 import { systemRoutes } from './routes/system.js';
 import { templateRoutes } from './routes/templates.js';
@@ -54,6 +55,7 @@ export function apiRoutes(ctx: AppContext): Route<never, never, never>[] {
     ...referralRoutes(ctx),
     ...healthRoutes(ctx),
     ...playbookRoutes(ctx),
+    ...migrationRoutes(ctx),
     ...runRoutes(ctx),
     ...outboxRoutes(ctx),
     ...outboxSettleRoutes(ctx),

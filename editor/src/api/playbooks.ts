@@ -1,4 +1,10 @@
 import type { Issue } from '../../../engine/errors.js';
+import type {
+  MigrationPlan,
+  MigrationProgress,
+  MigrationRequest,
+  MigrationStarted,
+} from '../../../engine/playbook/migration-request.js';
 import { api } from './client.js';
 
 // Shapes of the playbook API's answers (the OpenAPI document at /api/openapi.json is their truth).
@@ -43,6 +49,10 @@ export interface Impact {
   byNode: Record<string, number>;
 }
 
+/** What the editor asks: `nodeMap` holds only the steps mapped by hand. */
+export type MigrationAsk = Partial<MigrationRequest> & Pick<MigrationRequest, 'from'>;
+export type { MigrationPlan, MigrationProgress, MigrationStarted };
+
 const at = (key: string) => `/api/playbooks/${encodeURIComponent(key)}`;
 
 export const playbooksApi = {
@@ -58,4 +68,9 @@ export const playbooksApi = {
   impact: (key: string, signal?: AbortSignal) => api.get<Impact>(`${at(key)}/impact`, signal),
   archive: (key: string) => api.post<PlaybookSummary>(`${at(key)}/archive`),
   unarchive: (key: string) => api.post<PlaybookSummary>(`${at(key)}/unarchive`),
+  migrationPlan: (key: string, request: MigrationAsk) =>
+    api.post<MigrationPlan>(`${at(key)}/migrations/dry-run`, request),
+  migrate: (key: string, request: MigrationAsk) => api.post<MigrationStarted>(`${at(key)}/migrations`, request),
+  migration: (key: string, migrationId: string, signal?: AbortSignal) =>
+    api.get<MigrationProgress>(`${at(key)}/migrations/${migrationId}`, signal),
 };

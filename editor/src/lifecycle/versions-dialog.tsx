@@ -3,10 +3,12 @@ import { playbooksApi, type VersionDetail } from '../api/playbooks.js';
 import { Dialog } from '../ui/dialog.js';
 import { ErrorMessage, Loading } from '../ui/states.js';
 import { useAsync } from '../ui/use-async.js';
+import { MigrateDialog } from './migrate-dialog.js';
 
 /**
  * The published versions with who published each and why, newest first. Picking one loads it as it was drawn and
- * hands it to the editor, which marks on the canvas how the draft differs from it.
+ * hands it to the editor, which marks on the canvas how the draft differs from it. From an older version, the
+ * accounts still going through it can be moved to the current one (MigrateDialog).
  */
 export function VersionsDialog({
   playbookKey,
@@ -20,6 +22,8 @@ export function VersionsDialog({
   const versions = useAsync((signal) => playbooksApi.versions(playbookKey, signal), [playbookKey]);
   const [opening, setOpening] = useState<number>();
   const [failure, setFailure] = useState<unknown>();
+  const [migrateFrom, setMigrateFrom] = useState<number>();
+  const current = versions.status === 'ready' ? versions.data.items[0]?.version : undefined;
   const compare = async (version: number) => {
     setOpening(version);
     setFailure(undefined);
@@ -31,6 +35,18 @@ export function VersionsDialog({
       setOpening(undefined);
     }
   };
+  if (migrateFrom !== undefined && current !== undefined) {
+    return (
+      <Dialog title={`Move running accounts from version ${migrateFrom} to ${current}`} onClose={onClose}>
+        <MigrateDialog
+          playbookKey={playbookKey}
+          from={migrateFrom}
+          to={current}
+          onClose={() => setMigrateFrom(undefined)}
+        />
+      </Dialog>
+    );
+  }
   return (
     <Dialog title="Published versions" onClose={onClose}>
       {versions.status === 'loading' && <Loading what="versions" />}
@@ -61,6 +77,11 @@ export function VersionsDialog({
                   <button type="button" disabled={opening !== undefined} onClick={() => void compare(v.version)}>
                     {opening === v.version ? 'Opening…' : `Compare draft with version ${v.version}`}
                   </button>
+                  {current !== undefined && v.version < current && (
+                    <button type="button" onClick={() => setMigrateFrom(v.version)}>
+                      Move its running accounts to version {current}…
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

@@ -4,6 +4,7 @@ import { temporalCliPath } from '../../server/temporal/cli-path.js';
 import { pino } from 'pino';
 import { TEST_ADMIN_TOKEN, testConfig } from '../support/test-config.js';
 import { until } from '../support/until.js';
+import { callApi } from './stayflow-process.js';
 import { startRelay, type Relay } from './relay.js';
 
 // An SMTP relay that answers 451 (try again later) for a minute, then accepts: every email goes out exactly once.
@@ -50,18 +51,8 @@ const quiet = pino({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
 describe('an SMTP relay that refuses', () => {
   let relay: Relay;
   let stack: Stack;
-  const call = async (method: string, route: string, body?: unknown) => {
-    const res = await fetch(`${stack.apiUrl}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const call = (method: string, route: string, body?: unknown) =>
+    callApi(stack.apiUrl!, TEST_ADMIN_TOKEN, method, route, body);
   const enrollNew = async (n: string, email: string) => {
     const account = await call('POST', '/api/accounts', {
       externalId: `relay-${n}`,

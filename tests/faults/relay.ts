@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -17,6 +18,8 @@ export type RelayMode = 'accept' | 'tempfail';
 
 export interface Relay {
   port: number;
+  /** Its message lookup, as a provider offers one: GET <lookupUrl>?messageId=<id> → 200 held, 404 not. */
+  lookupUrl: string;
   mail: RelayedMail[];
   /** 451 for every message while 'tempfail'; counts the refusals. */
   setMode(mode: RelayMode): void;
@@ -30,13 +33,17 @@ export async function startRelay(): Promise<Relay> {
   let mode: RelayMode = 'accept';
   const relay: Relay = {
     port: 0,
+    lookupUrl: '',
     mail: [],
     refused: 0,
     rejectRecipients: new Set(),
     setMode: (next) => {
       mode = next;
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => lookup.close(() => resolve()));
+    },
   };
   const server = new SMTPServer({
     authOptional: true,
@@ -74,5 +81,13 @@ export async function startRelay(): Promise<Relay> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   relay.port = (server.server.address() as { port: number }).port;
+  const bare = (id: string) => id.trim().replace(/^<|>$/g, '');
+  const lookup = createServer((req, res) => {
+    const asked = new URL(req.url ?? '/', 'http://relay').searchParams.get('messageId') ?? '';
+    res.statusCode = relay.mail.some((m) => bare(m.messageId) === bare(asked)) ? 200 : 404;
+    res.end();
+  });
+  await new Promise<void>((resolve) => lookup.listen(0, '127.0.0.1', resolve));
+  relay.lookupUrl = `http://127.0.0.1:${(lookup.address() as { port: number }).port}/messages`;
   return relay;
 }

@@ -72,12 +72,12 @@ export function stayflowProcess(name: string, env: Record<string, string>): Stay
   return self;
 }
 
-/** One API call as the stack's bootstrap admin: the status and the parsed body. */
-export async function call(stayflow: StayflowProcess, method: string, route: string, body?: unknown) {
-  const res = await fetch(`${stayflow.url}${route}`, {
+/** One API call with a bearer token, as a client would make it: the status and the parsed body. */
+export async function callApi(baseUrl: string, token: string, method: string, route: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}${route}`, {
     method,
     headers: {
-      authorization: `Bearer ${stayflow.token}`,
+      authorization: `Bearer ${token}`,
       ...(body !== undefined && { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -85,3 +85,7 @@ export async function call(stayflow: StayflowProcess, method: string, route: str
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
+
+/** One API call as the process's bootstrap admin. */
+export const call = (stayflow: StayflowProcess, method: string, route: string, body?: unknown) =>
+  callApi(stayflow.url, stayflow.token, method, route, body);

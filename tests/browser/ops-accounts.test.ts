@@ -40,6 +40,13 @@ describe('the accounts pages', () => {
     await eventThenScore(account.id, 'nps.answered', 9, 1);
     await eventThenScore(account.id, 'nps.answered', 2, 2);
     await eventThenScore(account.id, 'csat.answered', 1, 3);
+    // A customer this account referred subscribed: $200 of credit on its referral ledger.
+    await ok('POST', '/api/events', {
+      accountId: account.id,
+      name: 'referral.converted',
+      data: { referredName: `Transportes Norte ${suffix}` },
+      idempotencyKey: `referral-${suffix}`,
+    });
 
     const page = await openPage(browser, `/accounts?q=${encodeURIComponent(suffix)}&riskLevel=medium`);
     const list = page.getByTestId('account-list');
@@ -69,6 +76,9 @@ describe('the accounts pages', () => {
     await expect.poll(() => enrollment.textContent(), { timeout: 20_000 }).toContain('Onboarding, day 0–30');
     expect(await enrollment.locator('.why-list li').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('contacts').textContent()).toContain('subscribed');
+    const referrals = page.getByTestId('referrals');
+    await expect.poll(() => referrals.textContent()).toContain('$200.00 of credit: 1 referred customer subscribed');
+    expect(await referrals.textContent()).toContain(`Transportes Norte ${suffix}`);
     await expectAccessible(page, 'account');
     await screenshot(page, 'ops-account');
     expect(await pageErrors(page)).toEqual([]);

@@ -1,3 +1,4 @@
+import type { ReferralLedger } from '../../../engine/referrals/ledger.js';
 import type { AccountFieldList } from '../../../engine/accounts/field-list.js';
 import type { Approval, InboxView } from '../../../engine/approvals/record.js';
 import type { ImportKind, ImportReport } from '../../../engine/accounts/import-report.js';
@@ -49,6 +50,8 @@ export const opsApi = {
   accounts: (filters: Record<string, string | undefined>, signal?: AbortSignal) =>
     api.get<Page<AccountListItem>>(`/api/accounts${queryString(filters)}`, signal),
   account: (accountId: string, signal?: AbortSignal) => api.get<Account>(`/api/accounts/${id(accountId)}`, signal),
+  referrals: (accountId: string, signal?: AbortSignal) =>
+    api.get<ReferralLedger>(`/api/accounts/${id(accountId)}/referrals`, signal),
   health: (accountId: string, limit: number, signal?: AbortSignal) =>
     api.get<{ accountId: string; latest: HealthRecord | null; history: HealthRecord[] }>(
       `/api/accounts/${id(accountId)}/health?limit=${limit}`,

@@ -6,6 +6,7 @@ import { onDay } from '../ui/format.js';
 import { EmailsSection, PeopleSection, WorkSection } from './activity-sections.js';
 import { EnrollmentSection } from './enrollment-section.js';
 import { HealthSection } from './health-section.js';
+import { ReferralsSection } from './referrals-section.js';
 import { RunsSection } from './runs-section.js';
 import '../ops.css';
 
@@ -52,6 +53,7 @@ export function AccountPage() {
               <EnrollmentSection accountId={a.id} />
               <WorkSection accountId={a.id} />
               <EmailsSection accountId={a.id} />
+              <ReferralsSection accountId={a.id} />
               <PeopleSection accountId={a.id} />
             </div>
           </>

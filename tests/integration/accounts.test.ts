@@ -217,7 +217,9 @@ describe('CSV import over HTTP', () => {
   });
 
   it('imports 10,000 accounts, then their contacts, and a second run changes nothing', async () => {
-    const file = sampleAccountsCsv(10_000, (i) => ext(`bulk-${i}`));
+    // Without dates: with them, the date-timed seeds would enroll all 10,000 accounts (catch-up) on the stack every
+    // other test shares. Importing dates, and what they enroll, is tested on its own (catch-up tests).
+    const file = sampleAccountsCsv(10_000, (i) => ext(`bulk-${i}`), { dates: false });
     const t0 = performance.now();
     const first = await importCsv(file);
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
@@ -240,7 +242,12 @@ describe('CSV import over HTTP', () => {
     expect(people.body).toMatchObject({ created: 10_000, rejected: [] });
 
     const { body: one } = await api('GET', `/api/accounts/by-external-id/${ext('bulk-9999')}`);
-    expect(one).toMatchObject({ name: 'Bulk 9999, S.A.', locale: 'es', renewalDate: '2027-04-01' });
+    expect(one).toMatchObject({
+      name: 'Bulk 9999, S.A.',
+      locale: 'es',
+      timeZone: 'America/Mexico_City',
+      renewalDate: null,
+    });
     const { body: itsContacts } = await api('GET', `/api/accounts/${one.id}/contacts`);
     expect(itsContacts.items).toEqual([expect.objectContaining({ email: 'contact9999@bulk.example', primary: true })]);
   }, 180_000);

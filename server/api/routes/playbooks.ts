@@ -277,7 +277,21 @@ export const playbookRoutes = (ctx: AppContext) => {
         'Time-travel preview of the draft for an account profile and scripted events: the timeline with why each step falls when it does.',
       params: PlaybookRef,
       body: SimulationRequest,
-      response: z.object({ timeline: z.array(TimelineEntry), endNodeId: z.string(), endedAt: z.string() }),
+      response: z.object({
+        timeline: z.array(TimelineEntry),
+        endNodeId: z.string(),
+        endedAt: z.string(),
+        exited: z
+          .object({ label: z.string(), reason: z.string(), goal: z.string().optional() })
+          .optional()
+          .meta({ description: 'Set when an exit criterion, a superseding run or an operator ended the run early.' }),
+        failed: z
+          .object({ nodeId: z.string(), reason: z.string() })
+          .optional()
+          .meta({
+            description: 'Set when a step failed for good with no failure route: the run ended there, and why.',
+          }),
+      }),
       errors: [404, 422],
       async handler({ params, body }) {
         const playbook = await findPlaybook(db, params.id);

@@ -285,12 +285,9 @@ export const playbookRoutes = (ctx: AppContext) => {
           .object({ label: z.string(), reason: z.string(), goal: z.string().optional() })
           .optional()
           .meta({ description: 'Set when an exit criterion, a superseding run or an operator ended the run early.' }),
-        failed: z
-          .object({ nodeId: z.string(), reason: z.string() })
-          .optional()
-          .meta({
-            description: 'Set when a step failed for good with no failure route: the run ended there, and why.',
-          }),
+        failed: z.object({ nodeId: z.string(), reason: z.string() }).optional().meta({
+          description: 'Set when a step failed for good with no failure route: the run ended there, and why.',
+        }),
       }),
       errors: [404, 422],
       async handler({ params, body }) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import type { MigrationPlan, MigrationRequest } from '../../engine/playbook/migration-request.js';
 import { planNodeMap, runMove } from '../../engine/playbook/migration.js';
 import { accountAttribute, nodeAttribute } from '../../engine/search-attributes.js';
@@ -176,11 +177,10 @@ export async function migrationProgress(ctx: AppContext, playbookRef: string, mi
 
 /** The batch's one step per run: asks the run to move; a run that ended or refuses is an outcome, not an error. */
 export async function askRunToMigrate(
-  ctx: Pick<AppContext, 'temporal'> & { database: { db: Db } },
+  ctx: Pick<AppContext, 'temporal'>,
+  playbook: CompiledPlaybook,
   request: MigrateRunsInput & { workflowId: string },
 ): Promise<MigrateRunResult> {
-  const db = ctx.database.db;
-  const playbook = await compiledVersion(db, await findPlaybook(db, request.playbookKey), request.toVersion);
   const handle = ctx.temporal.workflow.getHandle(request.workflowId);
   try {
     const answer = await handle.executeUpdate(migrateRunUpdate, {
@@ -207,6 +207,21 @@ export async function askRunToMigrate(
     }
     throw error;
   }
+}
+
+/** The newer version's IR, read once per batch rather than once per run (a published version never changes). */
+export function targetVersionReader(db: Db) {
+  const read = new Map<string, Promise<CompiledPlaybook>>();
+  return (key: string, version: number) => {
+    const id = `${key}@${version}`;
+    let ir = read.get(id);
+    if (!ir) {
+      ir = findPlaybook(db, key).then((playbook) => compiledVersion(db, playbook, version));
+      ir.catch(() => read.delete(id));
+      read.set(id, ir);
+    }
+    return ir;
+  };
 }
 
 /** The audit log's entry for a finished batch: how many moved, and each run's outcome. */

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { NodeId } from './nodes.js';
+import { VersionNumber } from './version-number.js';
 
 // What a person asks for when moving running accounts to a newer version, and what the dry run answers. The
 // mapping logic is in migration.ts (zod-free: the workflow's validator runs it).
 
 export const MigrationRequest = z
   .strictObject({
-    from: z.number().int().min(1).meta({ description: 'The version whose running accounts move.' }),
-    to: z
-      .number()
-      .int()
-      .min(2)
+    from: VersionNumber.meta({ description: 'The version whose running accounts move.' }),
+    to: VersionNumber.min(2)
       .optional()
       .meta({ description: 'The newer version they move to; the current one when absent.' }),
     nodeMap: z.record(NodeId, NodeId).default({}).meta({

@@ -99,6 +99,10 @@ describe('moving waiting runs from version 1 to version 2', () => {
     const refusedMove = await api('POST', `/api/playbooks/${KEY}/migrations`, { from: 1 });
     expect(refusedMove.status).toBe(422);
     expect(refusedMove.body.error.message).toMatch(/map .* and try again/);
+    // A version number past what the store holds is the caller's mistake, not the server's.
+    const huge = await api('POST', `/api/playbooks/${KEY}/migrations`, { from: 1, to: 16962279093024 });
+    expect(huge.status).toBe(400);
+    expect(huge.body.detail).toMatch(/to/);
 
     const nodeMap = { followUp: 'followUpV2' };
     const plan = await api('POST', `/api/playbooks/${KEY}/migrations/dry-run`, { from: 1, nodeMap });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
+import { VersionParam } from '../../../engine/playbook/version-number.js';
 import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
 import type { AppContext } from '../../context.js';
@@ -239,7 +240,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       tag: 'playbooks',
       access: { roles: EVERYONE, scope: 'read' },
       summary: 'One published version with its definition as drawn, e.g. to compare the draft with it.',
-      params: PlaybookRef.extend({ version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+      params: PlaybookRef.extend({ version: VersionParam }),
       response: PublishedVersion.extend({
         definition: z.unknown().meta({ override: { $ref: '#/components/schemas/PlaybookDefinition' } }),
       }),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RunDetail, RunListItem } from '../../../engine/runs/summary.js';
 import type { AppContext } from '../../context.js';
 import { RunListStatus } from '../../../engine/dashboard/schema.js';
+import { VersionParam } from '../../../engine/playbook/version-number.js';
 import { searchRuns } from '../../playbooks/run-search.js';
 import { bulkAction, cancelRun, runDetail } from '../../playbooks/runs.js';
 import { route } from '../route.js';
@@ -42,7 +43,7 @@ export const runRoutes = (ctx: AppContext) => {
         'Runs by playbook, version, account (id, or part of its name), owner CSM, step (where it stands, or a step it did) and status (running, waiting-timer, waiting-event, waiting-approval, completed, cancelled…), newest first, each with its account’s name and owner.',
       query: z.object({
         playbook: safe.optional(),
-        version: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+        version: VersionParam.optional(),
         account: safe.optional(),
         node: safe.optional().meta({ description: 'The step the run stands at now.' }),
         reached: safe.optional().meta({ description: 'A step the run did (one that leaves a record: email, task…).' }),

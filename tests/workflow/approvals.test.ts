@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -15,14 +13,12 @@ import type { UserPrincipal } from '../../server/auth/principal.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
 import type { AppContext } from '../../server/context.js';
-import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
-import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
+import type { AppDatabase } from '../../server/db/database.js';
 import { saveTemplate, templateCompileContext } from '../../server/templates/store.js';
 import { discountOffer, discountOfferTemplate } from '../support/approval-playbooks.js';
 import { recordHistory } from '../support/histories.js';
-import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 import { until } from '../support/until.js';
+import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // Approvals on the time-skipping server with the real activities: the stored approval in the inbox, its
 // escalation to the manager on time, the notifications and the offer email as a real SMTP server received them.
@@ -32,10 +28,6 @@ const CSM = 'marta@acme.example';
 const MANAGER = 'lucia@acme.example';
 let env: TestWorkflowEnvironment;
 let database: AppDatabase;
-let catcher: SmtpCatcher;
-let transport: MailTransport;
-let worker: Worker;
-let running: Promise<void>;
 
 const person = (email: string, role: 'csm' | 'manager', team: string[] = []): UserPrincipal => ({
   kind: 'user',
@@ -49,36 +41,16 @@ const person = (email: string, role: 'csm' | 'manager', team: string[] = []): Us
 const marta = person(CSM, 'csm');
 const lucia = person(MANAGER, 'manager', [CSM]);
 
+let stack: WorkflowStack;
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  database = await openDatabase({ dataDir: 'memory://' });
-  catcher = await startSmtpCatcher({ db: database.db, port: 0 });
-  transport = createMailTransport(catcher.url);
-  await saveTemplate(database.db, 'discount-offer', discountOfferTemplate);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
+  stack = await startWorkflowStack({
     taskQueue: TASK_QUEUE,
-    workflowBundle: workflowBundle(),
-    activities: createActivities({
-      db: database.db,
-      transport,
-      mailFrom: 'Acme Success <success@acme.example>',
-      temporal: env.client,
-      taskQueue: TASK_QUEUE,
-      email: { publicUrl: 'https://stayflow.test', linkSecret: 'a-test-secret-that-is-long-enough-for-links' },
-    }),
+    prepare: (db) => saveTemplate(db.db, 'discount-offer', discountOfferTemplate),
   });
-  running = worker.run();
+  ({ env, database } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  transport?.close();
-  await catcher?.close();
-  await database?.close();
-  await env?.teardown();
-});
+afterAll(() => stack?.close());
 
 const ctx = () => ({ database, temporal: env.client }) as unknown as AppContext;
 

@@ -1,9 +1,6 @@
 import { DateTime } from 'luxon';
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -12,18 +9,17 @@ import { DEFAULT_CALENDAR_SETTINGS } from '../../engine/time/calendar-settings.j
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
-import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import type { MailTransport } from '../../server/email/transport.js';
+import type { AppDatabase } from '../../server/db/database.js';
 import { publicHolidays } from '../../server/settings/holidays.js';
 import { runSettingsFor } from '../../server/settings/run-settings.js';
 import { saveCalendars } from '../../server/settings/service.js';
 import { saveTemplate, templateCompileContext } from '../../server/templates/store.js';
-import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
+import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // A real run honours the public holidays an operator set in Settings: the launch email planned on a Mexican public
 // holiday goes out at the send window's opening on the next business day, and arrives; an account whose own
-// calendar names no country gets it on the day. Time-skipping Temporal, real activities, PGlite, a mail transport
-// that keeps what it was given.
+// calendar names no country gets it on the day. Time-skipping Temporal, real activities, PGlite, and mail as a real
+// SMTP server received it.
 
 const TASK_QUEUE = 'calendar-holidays';
 const ZONE = 'America/Mexico_City';
@@ -31,23 +27,15 @@ const SYSTEM = { kind: 'system', name: 'test' } as const;
 
 let env: TestWorkflowEnvironment;
 let database: AppDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const delivered: { to: string; subject: string }[] = [];
+let stack: WorkflowStack;
+let delivered: WorkflowStack['delivered'];
 let playbook: CompiledPlaybook;
 /** A Mexican public holiday on a Monday to Thursday, some days ahead of the test server's clock. */
 let holiday: string;
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  database = await openDatabase({ dataDir: 'memory://' });
-  const transport = nodemailer.createTransport({ jsonTransport: true }) as unknown as MailTransport;
-  const send = transport.sendMail.bind(transport);
-  transport.sendMail = (async (mail: { subject: string }) => {
-    const info = (await send(mail)) as { envelope: { to: string[] } };
-    delivered.push({ to: info.envelope.to.join(', '), subject: mail.subject });
-    return info;
-  }) as typeof transport.sendMail;
+  stack = await startWorkflowStack({ taskQueue: TASK_QUEUE });
+  ({ env, database, delivered } = stack);
   await saveTemplate(database.db, 'launch-note', {
     name: 'Launch note',
     defaultLocale: 'en',
@@ -94,29 +82,9 @@ beforeAll(async () => {
     .map((h) => DateTime.fromISO(h.date, { zone: ZONE }))
     .find((d) => d > today.plus({ days: 3 }) && d.weekday <= 4)!
     .toISODate()!;
-
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowBundle: workflowBundle(),
-    activities: createActivities({
-      db: database.db,
-      transport,
-      mailFrom: 'Acme Success <success@acme.example>',
-      temporal: env.client,
-      taskQueue: TASK_QUEUE,
-      email: { publicUrl: 'https://stayflow.test', linkSecret: 'a-test-secret-that-is-long-enough-for-links' },
-    }),
-  });
-  running = worker.run();
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await database?.close();
-  await env?.teardown();
-});
+afterAll(() => stack?.close());
 
 async function launch(name: string, email: string) {
   const account = await createAccount(

@@ -1,8 +1,5 @@
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult, TimelineEntry } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -11,15 +8,14 @@ import { simulate } from '../../engine/simulator/simulate.js';
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
-import { openDatabase, type AppDatabase } from '../../server/db/database.js';
+import type { AppDatabase } from '../../server/db/database.js';
 import { parseFrequencyCap } from '../../server/email/frequency-cap.js';
-import type { MailTransport } from '../../server/email/transport.js';
 import { loadSeedPlaybooks } from '../../server/playbooks/seed.js';
 import { previewSettingsFor } from '../../server/settings/preview-settings.js';
 import { runSettingsFor } from '../../server/settings/run-settings.js';
 import { installShippedTemplates } from '../../server/templates/shipped.js';
 import { templateCompileContext } from '../../server/templates/store.js';
-import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
+import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // The shipped onboarding with the shipped settings and the shipped cap (MAIL_FREQUENCY_CAP 3/7d): a real run sends
 // every one of its five first-week emails — it used to skip days 6 and 7 at send time while the preview showed them
@@ -29,47 +25,19 @@ const TASK_QUEUE = 'onboarding-governance';
 const CAP = parseFrequencyCap('3/7d');
 let env: TestWorkflowEnvironment;
 let database: AppDatabase;
-let worker: Worker;
-let running: Promise<void>;
-const delivered: { to: string; subject: string }[] = [];
+let stack: WorkflowStack;
+let delivered: WorkflowStack['delivered'];
 
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  database = await openDatabase({ dataDir: 'memory://' });
-  await installShippedTemplates(database.db);
-  const transport = nodemailer.createTransport({ jsonTransport: true }) as unknown as MailTransport;
-  const send = transport.sendMail.bind(transport);
-  transport.sendMail = (async (mail: { subject: string }) => {
-    const info = (await send(mail)) as { envelope: { to: string[] } };
-    delivered.push({ to: info.envelope.to.join(', '), subject: mail.subject });
-    return info;
-  }) as typeof transport.sendMail;
-  worker = await Worker.create({
-    connection: env.nativeConnection,
+  stack = await startWorkflowStack({
     taskQueue: TASK_QUEUE,
-    workflowBundle: workflowBundle(),
-    activities: createActivities({
-      db: database.db,
-      transport,
-      mailFrom: 'Acme Success <success@acme.example>',
-      temporal: env.client,
-      taskQueue: TASK_QUEUE,
-      email: {
-        publicUrl: 'https://stayflow.test',
-        linkSecret: 'a-test-secret-that-is-long-enough-for-links',
-        frequencyCap: CAP,
-      },
-    }),
+    email: { frequencyCap: CAP },
+    prepare: (db) => installShippedTemplates(db.db),
   });
-  running = worker.run();
+  ({ env, database, delivered } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await database?.close();
-  await env?.teardown();
-});
+afterAll(() => stack?.close());
 
 const emails = (timeline: TimelineEntry[]) =>
   timeline.filter((e) => e.kind === 'email').map((e) => ({ day: e.day, at: e.at, summary: e.summary, why: e.why }));

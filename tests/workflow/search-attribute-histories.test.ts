@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../../activities/index.js';
 import { AccountInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -19,9 +17,7 @@ import type { accountEntityWorkflow } from '../../engine/workflows/account-entit
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
 import { accountEventSignal, positionQuery, skipWaitUpdate } from '../../engine/workflows/playbook-signals.js';
 import { createAccount } from '../../server/accounts/store.js';
-import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
-import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
+import type { AppDatabase } from '../../server/db/database.js';
 import { recordEvents } from '../../server/events/store.js';
 import { installDefaultScorecard } from '../../server/health/service.js';
 import { createPlaybook, publishDraft } from '../../server/playbooks/store.js';
@@ -30,7 +26,7 @@ import { temporalCliPath } from '../../server/temporal/cli-path.js';
 import { recordHistory } from '../support/histories.js';
 import { testLogger } from '../support/test-config.js';
 import { until } from '../support/until.js';
-import { workflowBundle } from '../support/time-skipping.js';
+import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // Production paths the time-skipping server cannot record: runs started with Stayflow's search attributes (so each
 // move upserts StayflowNode / StayflowStatus, and replay checks those commands too), and the long-lived account
@@ -40,47 +36,27 @@ import { workflowBundle } from '../support/time-skipping.js';
 const TASK_QUEUE = 'search-attribute-histories';
 let env: TestWorkflowEnvironment;
 let database: AppDatabase;
-let catcher: SmtpCatcher;
-let transport: MailTransport;
-let worker: Worker;
-let running: Promise<void>;
 
+let stack: WorkflowStack;
 beforeAll(async () => {
-  const path = temporalCliPath();
-  if (!path)
-    throw new Error('workflow lane: the temporal CLI is not provisioned (run: bash scripts/provision.sh temporal)');
-  installTemporalRuntime(testLogger());
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path }, searchAttributes: allSearchAttributes },
-  });
-  database = await openDatabase({ dataDir: 'memory://' });
-  await installDefaultScorecard(database.db);
-  catcher = await startSmtpCatcher({ db: database.db, port: 0 });
-  transport = createMailTransport(catcher.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
+  stack = await startWorkflowStack({
     taskQueue: TASK_QUEUE,
-    workflowBundle: workflowBundle(),
-    activities: createActivities({
-      db: database.db,
-      transport,
-      mailFrom: 'Acme Success <success@acme.example>',
-      temporal: env.client,
-      taskQueue: TASK_QUEUE,
-      email: { publicUrl: 'https://stayflow.test', linkSecret: 'a-test-secret-that-is-long-enough-for-links' },
-    }),
+    // The dev server (not the time-skipping one): it registers the search attributes production lists runs by.
+    environment: () => {
+      const path = temporalCliPath();
+      if (!path)
+        throw new Error('workflow lane: the temporal CLI is not provisioned (run: bash scripts/provision.sh temporal)');
+      installTemporalRuntime(testLogger());
+      return TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path }, searchAttributes: allSearchAttributes },
+      });
+    },
+    prepare: (db) => installDefaultScorecard(db.db),
   });
-  running = worker.run();
+  ({ env, database } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  transport?.close();
-  await catcher?.close();
-  await database?.close();
-  await env?.teardown();
-});
+afterAll(() => stack?.close());
 
 /** trigger → wait 3 days → kickoff done? (10 days) → done | late. */
 function kickoffDefinition(key: string, trigger: Record<string, unknown> = { type: 'manual' }) {

@@ -4,6 +4,7 @@ import type { ApprovalValues } from '../../engine/approvals/values.js';
 import { defaultValues } from '../../engine/approvals/values.js';
 import type { ApprovalParameter } from '../../engine/playbook/nodes.js';
 import type { Db } from '../db/database.js';
+import { stepOriginColumns, stepOriginOf, type StepOrigin } from '../effects/step-origin.js';
 import type { ApprovalsTable, ApprovalStatus } from '../db/schema.js';
 import { isUuid } from '../db/uuid.js';
 import { DomainError, notFound } from '../errors.js';
@@ -41,16 +42,7 @@ function toApproval(row: Selectable<ApprovalsTable>, now = Date.now()): Approval
       ownerCsmEmail: row.owner_csm_email,
       managerEmail: row.manager_email,
     },
-    playbook:
-      row.playbook_key === null
-        ? null
-        : { key: row.playbook_key, name: row.playbook_name ?? row.playbook_key, version: row.playbook_version ?? 0 },
-    run: {
-      workflowId: row.workflow_id,
-      runId: row.run_id,
-      nodeId: row.node_id,
-      url: `/api/runs/${encodeURIComponent(row.workflow_id)}`,
-    },
+    ...stepOriginOf(row),
     dueAt: row.due_at.toISOString(),
     escalatedAt: row.escalated_at?.toISOString() ?? null,
     decision:
@@ -62,14 +54,7 @@ function toApproval(row: Selectable<ApprovalsTable>, now = Date.now()): Approval
 const lower = (email: string | null | undefined) => (email ? email.toLowerCase() : null);
 
 /** An approval as a run's step asks for it; the step key makes asking twice ask once. */
-export interface NewApproval {
-  workflowId: string;
-  runId: string;
-  stepKey: string;
-  nodeId: string;
-  accountId: string | null;
-  accountName: string | null;
-  playbook: { key: string; name: string; version: number } | null;
+export interface NewApproval extends StepOrigin {
   kind: string;
   title: string;
   details: string;
@@ -106,15 +91,7 @@ export async function createApprovalForStep(
   const inserted = await db
     .insertInto('approvals')
     .values({
-      workflow_id: approval.workflowId,
-      run_id: approval.runId,
-      step_key: approval.stepKey,
-      node_id: approval.nodeId,
-      account_id: approval.accountId,
-      account_name: approval.accountName,
-      playbook_key: approval.playbook?.key ?? null,
-      playbook_name: approval.playbook?.name ?? null,
-      playbook_version: approval.playbook?.version ?? null,
+      ...stepOriginColumns(approval),
       kind: approval.kind,
       title: approval.title,
       details: approval.details,

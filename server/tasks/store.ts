@@ -2,20 +2,14 @@ import { sql, type Selectable } from 'kysely';
 import { ownedAccountsCondition, type VisibleOwners } from '../auth/ownership.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { stepOriginColumns, stepOriginOf, type StepOrigin } from '../effects/step-origin.js';
 import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
 import type { CsmTasksTable } from '../db/schema.js';
 
 export type TaskStatus = 'open' | 'done' | 'dismissed';
 
 /** A task as a run's step asks for it; the step key makes creating it twice create it once. */
-export interface NewTask {
-  workflowId: string;
-  runId: string;
-  stepKey: string;
-  nodeId: string;
-  accountId: string | null;
-  accountName: string | null;
-  playbook: { key: string; name: string; version: number } | null;
+export interface NewTask extends StepOrigin {
   assigneeRole: string;
   assigneeEmail: string | null;
   assignmentNote: string | null;
@@ -54,16 +48,7 @@ function toTask(row: Selectable<CsmTasksTable>, now = Date.now()): CsmTask {
     dueAt: row.due_at.toISOString(),
     assignee: { role: row.assignee_role, email: row.assignee_email, note: row.assignment_note },
     account: { id: row.account_id, name: row.account_name },
-    playbook:
-      row.playbook_key === null
-        ? null
-        : { key: row.playbook_key, name: row.playbook_name ?? row.playbook_key, version: row.playbook_version ?? 0 },
-    run: {
-      workflowId: row.workflow_id,
-      runId: row.run_id,
-      nodeId: row.node_id,
-      url: `/api/runs/${encodeURIComponent(row.workflow_id)}`,
-    },
+    ...stepOriginOf(row),
     completedAt: row.completed_at?.toISOString() ?? null,
     note: row.note,
     createdAt: row.created_at.toISOString(),
@@ -75,15 +60,7 @@ export async function createTaskForStep(db: Db, task: NewTask): Promise<{ task: 
   const inserted = await db
     .insertInto('csm_tasks')
     .values({
-      workflow_id: task.workflowId,
-      run_id: task.runId,
-      step_key: task.stepKey,
-      node_id: task.nodeId,
-      account_id: task.accountId,
-      account_name: task.accountName,
-      playbook_key: task.playbook?.key ?? null,
-      playbook_name: task.playbook?.name ?? null,
-      playbook_version: task.playbook?.version ?? null,
+      ...stepOriginColumns(task),
       assignee_role: task.assigneeRole,
       assignee_email: task.assigneeEmail,
       assignment_note: task.assignmentNote,

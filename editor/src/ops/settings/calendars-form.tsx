@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { z } from 'zod';
 import { Segment } from '../../../../engine/playbook/account-fields.js';
 import {
   CalendarSettings,
@@ -10,6 +9,7 @@ import {
 } from '../../../../engine/time/calendar-settings.js';
 import { ErrorMessage } from '../../ui/states.js';
 import { FormIssues } from './form-issues.js';
+import { useCheckedSave } from './use-checked-save.js';
 import { HolidayPreview } from './holiday-preview.js';
 import { sendingApi, type Stored } from './sending-api.js';
 import { WeekdayPicker } from './weekday-picker.js';
@@ -128,32 +128,15 @@ function SegmentRow({
 
 export function CalendarsForm({ stored }: { stored: Stored<CalendarSettings> }) {
   const [draft, setDraft] = useState<CalendarSettings>(stored.value);
-  const [issues, setIssues] = useState<z.ZodError>();
-  const [failure, setFailure] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { save, issues, failure, saving, saved } = useCheckedSave(
+    CalendarSettings,
+    sendingApi.saveCalendars,
+    // The answer is what is stored now; the form stays (no reload), so its notice stays too.
+    (answer) => setDraft(answer.value),
+  );
   const install = draft.install;
   const setInstall = (patch: Partial<CalendarSettings['install']>) =>
     setDraft({ ...draft, install: { ...install, ...patch } });
-
-  async function save() {
-    setSaved(false);
-    setFailure(undefined);
-    const checked = CalendarSettings.safeParse(draft);
-    setIssues(checked.error);
-    if (!checked.success) return;
-    setSaving(true);
-    try {
-      // The answer is what is stored now; the form stays (no reload), so its notice stays too.
-      const answer = await sendingApi.saveCalendars(checked.data);
-      setDraft(answer.value);
-      setSaved(true);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSaving(false);
-    }
-  }
 
   return (
     <form
@@ -161,7 +144,7 @@ export function CalendarsForm({ stored }: { stored: Stored<CalendarSettings> }) 
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void save();
+        void save(draft);
       }}
     >
       <h2>Business calendar</h2>

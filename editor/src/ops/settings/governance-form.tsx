@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { z } from 'zod';
 import { ContactGovernance, EmailPriority, type PlaybookGovernance } from '../../../../engine/governance/schema.js';
 import { ErrorMessage } from '../../ui/states.js';
 import { FormIssues } from './form-issues.js';
+import { useCheckedSave } from './use-checked-save.js';
 import { sendingApi, type Stored } from './sending-api.js';
 
 // Contact governance: the cap per contact across playbooks, each playbook's priority, exemption and promotional
@@ -18,10 +18,12 @@ export function GovernanceForm({
   playbooks: { key: string; name: string }[];
 }) {
   const [draft, setDraft] = useState<ContactGovernance>(stored.value);
-  const [issues, setIssues] = useState<z.ZodError>();
-  const [failure, setFailure] = useState<unknown>();
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState(false);
+  const { save, issues, failure, saving, saved } = useCheckedSave(
+    ContactGovernance,
+    sendingApi.saveGovernance,
+    // The answer is what is stored now; the form stays (no reload), so its notice stays too.
+    (answer) => setDraft(answer.value),
+  );
   const cap = draft.frequencyCap;
   // Playbooks the install has, plus any the settings name that are not (yet) there.
   const keys = [...new Set([...playbooks.map((p) => p.key), ...Object.keys(draft.playbooks)])].sort();
@@ -30,32 +32,13 @@ export function GovernanceForm({
     setDraft({ ...draft, playbooks: { ...draft.playbooks, [key]: { ...(draft.playbooks[key] ?? NORMAL), ...patch } } });
   const rescue = draft.quietWhileRescue;
 
-  async function save() {
-    setSaved(false);
-    setFailure(undefined);
-    const checked = ContactGovernance.safeParse(draft);
-    setIssues(checked.error);
-    if (!checked.success) return;
-    setSaving(true);
-    try {
-      // The answer is what is stored now; the form stays (no reload), so its notice stays too.
-      const answer = await sendingApi.saveGovernance(checked.data);
-      setDraft(answer.value);
-      setSaved(true);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSaving(false);
-    }
-  }
-
   return (
     <form
       aria-label="Contact governance"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        void save();
+        void save(draft);
       }}
     >
       <h2>Frequency cap</h2>

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { z } from 'zod';
 import { SlackSettingsInput, type SlackSettings } from '../../../../engine/notifications/slack-settings.js';
 import { ErrorMessage } from '../../ui/states.js';
 import { FormIssues } from './form-issues.js';
+import { useCheckedSave } from './use-checked-save.js';
 import { sendingApi } from './sending-api.js';
 
 // Slack: the incoming webhook notify steps and assignment notices post to. The stored address is a secret, so the
@@ -11,28 +11,17 @@ import { sendingApi } from './sending-api.js';
 export function SlackForm({ initial }: { initial: SlackSettings }) {
   const [current, setCurrent] = useState(initial);
   const [url, setUrl] = useState('');
-  const [issues, setIssues] = useState<z.ZodError>();
-  const [failure, setFailure] = useState<unknown>();
-  const [saved, setSaved] = useState(false);
-  const [saving, setSaving] = useState(false);
-
-  async function save(webhookUrl: string | null) {
-    setSaved(false);
-    setFailure(undefined);
-    const checked = SlackSettingsInput.safeParse({ webhookUrl });
-    setIssues(checked.error);
-    if (!checked.success) return;
-    setSaving(true);
-    try {
-      setCurrent(await sendingApi.saveSlack(checked.data));
-      setUrl('');
-      setSaved(true);
-    } catch (error) {
-      setFailure(error);
-    } finally {
-      setSaving(false);
-    }
-  }
+  const {
+    save: check,
+    issues,
+    failure,
+    saving,
+    saved,
+  } = useCheckedSave(SlackSettingsInput, sendingApi.saveSlack, (answer) => {
+    setCurrent(answer);
+    setUrl('');
+  });
+  const save = (webhookUrl: string | null) => check({ webhookUrl });
 
   const where =
     current.source === 'settings' ? 'set here' : current.source === 'environment' ? 'from SLACK_WEBHOOK_URL' : '';

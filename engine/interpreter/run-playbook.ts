@@ -1,6 +1,7 @@
 import { approvalChain, PERSON_NAMES } from '../approvals/chain.js';
 import { proposedEmail } from '../approvals/proposal.js';
 import { decidedValues, describeValues, parametersOf, type ApprovalValues } from '../approvals/values.js';
+import { ownerChoiceFor } from '../playbook/assign-owner.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
 import type { CompiledNode } from '../playbook/ir.js';
 import type { SendWindow } from '../playbook/nodes.js';
@@ -481,6 +482,26 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           'startPlaybook',
           `Start playbook ${node.config.playbook}`,
         );
+      case 'assignOwner': {
+        // Which rule applies is decided here, from the account as the run knows it; who in a team is next is
+        // the server's (its rotation, its counts). The timeline says whom the step assigned, and why.
+        const { owner, basis } = ownerChoiceFor(node.config, account.fields);
+        const outcome = (await perform({
+          kind: 'assignOwner',
+          nodeId: node.id,
+          label: node.label,
+          owner,
+          onlyIfUnowned: node.config.onlyIfUnowned,
+          basis,
+        })) ?? { status: 'done' };
+        const detail = outcome.detail ?? '';
+        if (outcome.status === 'done' && detail) {
+          record(node, 'assignOwner', detail.charAt(0).toUpperCase() + detail.slice(1));
+        } else {
+          record(node, 'assignOwner', `${node.label}: ${outcome.status}`, detail);
+        }
+        return outcome.status === 'failed' && playbook.next[node.id]?.failed ? 'failed' : 'out';
+      }
       case 'end':
         record(node, 'end', node.label);
         return undefined;

@@ -3,7 +3,7 @@ import type { ProposedEmail } from '../approvals/proposal.js';
 import type { ApprovalValues } from '../approvals/values.js';
 import type { Condition } from '../playbook/conditions.js';
 import type { CompiledPlaybook } from '../playbook/ir.js';
-import type { NodeOfType, NodeType } from '../playbook/nodes.js';
+import type { NodeOfType, NodeType, OwnerChoice } from '../playbook/nodes.js';
 import type { BusinessCalendar, SendWindowHours } from '../time/calendar.js';
 import type { RunExit } from './exit.js';
 
@@ -94,9 +94,21 @@ export type Effect =
   | (EffectOf<'updateField'> & ConfigOf<'updateField'>)
   | (EffectOf<'goal'> & ConfigOf<'goal'>)
   | (EffectOf<'startPlaybook'> & ConfigOf<'startPlaybook'> & { reason: string })
+  | AssignOwnerEffect
   | ApprovalRequestedEffect
   | ApprovalEscalatedEffect
   | ApprovalDecidedEffect;
+
+/**
+ * Make a CSM the account's owner. The interpreter resolves which choice applies (bySegment reads the account's
+ * segment as the run knows it), so the run and the preview agree; who in a team is next is the server's to know.
+ */
+export type AssignOwnerEffect = EffectOf<'assignOwner'> & {
+  owner: OwnerChoice;
+  onlyIfUnowned: boolean;
+  /** The rule that made the choice apply ("segment high-touch"); empty for a team strategy. */
+  basis: string;
+};
 
 /** An approval step began: the stored record for the inbox (and a notification to whoever decides first). */
 export type ApprovalRequestedEffect = EffectOf<'approval'> &
@@ -190,6 +202,7 @@ export type TimelineKind =
   | 'notify'
   | 'goal'
   | 'startPlaybook'
+  | 'assignOwner'
   | 'failed'
   | 'migrated'
   | 'end'

@@ -12,6 +12,9 @@ export const CompileContext = z
     // template must be listed, and the `account.*` variables it uses must be account fields.
     templates: z.record(TemplateKey, z.object({ variables: z.array(z.string()).optional() })).optional(),
     accountFields: z.record(AccountFieldName, AccountFieldType).optional(),
+    // Absent: assignOwner's CSMs and teams are not checked (offline). Present: every CSM it names must be an
+    // active CSM, and every team a manager (by email, lower case) with the emails of their active CSMs.
+    people: z.object({ csms: z.array(z.string()), teams: z.record(z.string(), z.array(z.string())) }).optional(),
   })
   .meta({ id: 'CompileContext' });
 export type CompileContext = z.infer<typeof CompileContext>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountFieldName } from './account-fields.js';
+import { AccountFieldName, Segment } from './account-fields.js';
 import { Condition } from './conditions.js';
 import { Duration, DurationUnit, MAX_WAIT_DAYS, TimeOfDay, Weekday } from './durations.js';
 import { EventName } from './triggers.js';
@@ -180,6 +180,55 @@ export const StartPlaybookConfig = z.strictObject({
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: 'must be the key of a playbook, e.g. rescue-high' })
     .max(64),
 });
+
+// assignOwner: who the account's owner CSM becomes. A team is a manager's CSMs (users whose manager they are),
+// named by the manager's email, as everywhere else in Stayflow (GET /api/team, the manager's inbox).
+// A plain string with a pattern, not z.email(): the editor's forms give a ZodString a text box (a ZodEmail is not
+// one), and the server looks each address up among the install's users anyway.
+const PersonEmail = z
+  .string()
+  .trim()
+  .max(254, { error: 'must be at most 254 characters' })
+  .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, { error: 'must be an email address such as ana@yourco.example' });
+const TeamRef = PersonEmail.meta({
+  description: "The team's manager (email): the team is the active CSMs whose manager they are.",
+});
+const TeamPick = z
+  .enum(['roundRobin', 'leastLoaded'])
+  .meta({ description: 'roundRobin: each CSM in turn; leastLoaded: the CSM who owns the fewest accounts.' });
+/** One CSM by email, or a team and how to pick within it. */
+export const OwnerChoice = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('csm'), email: PersonEmail }),
+    z.strictObject({ kind: z.literal('team'), team: TeamRef, pick: TeamPick.default('roundRobin') }),
+  ],
+  { error: "must be { kind: 'csm', email } or { kind: 'team', team, pick }" },
+);
+export type OwnerChoice = z.infer<typeof OwnerChoice>;
+// An owner someone already set (by hand, by import) is kept unless the step says otherwise.
+const OnlyIfUnowned = z
+  .boolean()
+  .default(true)
+  .meta({ description: 'Keep an account’s existing owner CSM; assign only accounts that have none.' });
+/** Makes a CSM the account's owner: by segment (a CSM or a team per segment, with a fallback), or within a team. */
+export const AssignOwnerConfig = z.discriminatedUnion(
+  'strategy',
+  [
+    z.strictObject({
+      strategy: z.literal('bySegment'),
+      segments: z
+        .array(z.strictObject({ segment: Segment, owner: OwnerChoice }))
+        .max(Segment.options.length, { error: `may have at most ${Segment.options.length} rules` }),
+      fallback: OwnerChoice.meta({ description: 'For an account with no segment, or one no rule names.' }),
+      onlyIfUnowned: OnlyIfUnowned,
+    }),
+    z.strictObject({ strategy: z.literal('roundRobin'), team: TeamRef, onlyIfUnowned: OnlyIfUnowned }),
+    z.strictObject({ strategy: z.literal('leastLoaded'), team: TeamRef, onlyIfUnowned: OnlyIfUnowned }),
+  ],
+  { error: 'must assign bySegment, roundRobin or leastLoaded' },
+);
+export type AssignOwnerConfig = z.infer<typeof AssignOwnerConfig>;
 const NoConfig = z.strictObject({}).default({});
 
 const Position = z.object({ x: z.number(), y: z.number() });
@@ -206,11 +255,12 @@ export const PlaybookNode = z
       step('notify', NotifyConfig),
       step('goal', GoalConfig),
       step('startPlaybook', StartPlaybookConfig),
+      step('assignOwner', AssignOwnerConfig),
       step('end', NoConfig),
     ],
     {
       error:
-        'must be a step of type trigger, wait, email, task, approval, branch, waitForEvent, split, updateField, webhook, notify, goal, startPlaybook or end',
+        'must be a step of type trigger, wait, email, task, approval, branch, waitForEvent, split, updateField, webhook, notify, goal, startPlaybook, assignOwner or end',
     },
   )
   .meta({ id: 'PlaybookNode', description: 'One step of a playbook; its config depends on its type.' });
@@ -237,6 +287,7 @@ export const FIXED_HANDLES: Readonly<Record<Exclude<NodeType, 'branch' | 'split'
   notify: [DEFAULT_HANDLE],
   goal: [DEFAULT_HANDLE],
   startPlaybook: [DEFAULT_HANDLE],
+  assignOwner: [DEFAULT_HANDLE],
   end: [],
 };
 
@@ -258,6 +309,7 @@ export function handlesOf(node: PlaybookNode): string[] {
     case 'notify':
     case 'goal':
     case 'startPlaybook':
+    case 'assignOwner':
     case 'end':
       return [...FIXED_HANDLES[node.type]];
     default: {
@@ -283,6 +335,7 @@ export const OPTIONAL_HANDLES: Readonly<Partial<Record<NodeType, readonly string
   webhook: [FAILED_HANDLE],
   notify: [FAILED_HANDLE],
   startPlaybook: [FAILED_HANDLE],
+  assignOwner: [FAILED_HANDLE],
 };
 
 /** Steps that make an account wait for time or a person, so a loop through them cannot spin. */

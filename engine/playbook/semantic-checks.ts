@@ -7,7 +7,7 @@ import { fieldConditionsOf, type Condition, type ConditionValue, type FieldCondi
 import { approximateDays, describeDuration, MAX_WAIT_DAYS, type Duration } from './durations.js';
 import type { Connection } from './graph.js';
 import type { CompileContext } from './ir.js';
-import { ELSE_HANDLE, type NodeOfType, type PlaybookNode } from './nodes.js';
+import { ELSE_HANDLE, type NodeOfType, type OwnerChoice, type PlaybookNode } from './nodes.js';
 import type { EnrollmentPolicy, ExitCriterion } from './schema.js';
 import type { Trigger } from './triggers.js';
 
@@ -312,6 +312,71 @@ function checkApprovalValueRead(checker: Checker, email: PlaybookNode, path: str
   );
 }
 
+/**
+ * assignOwner: a segment named twice (the second rule could never apply), and — when the context lists the
+ * install's people (the server, at validate and publish) — CSMs and teams that do not exist or have nobody in them.
+ */
+function checkAssignOwner(
+  checker: Checker,
+  owner: Owner,
+  at: string,
+  config: NodeOfType<'assignOwner'>['config'],
+): void {
+  const people = checker.context.people;
+  const lower = (email: string) => email.trim().toLowerCase();
+  const checkChoice = (choice: OwnerChoice, path: string) => {
+    if (!people) return;
+    if (choice.kind === 'csm') {
+      if (!people.csms.map(lower).includes(lower(choice.email)))
+        report(
+          checker,
+          owner,
+          `${path}.email`,
+          'unknown_csm',
+          `${owner.name} assigns ${choice.email}, who is not an active CSM of this install`,
+        );
+      return;
+    }
+    const team = Object.entries(people.teams).find(([manager]) => lower(manager) === lower(choice.team));
+    if (!team) {
+      report(
+        checker,
+        owner,
+        `${path}.team`,
+        'unknown_team',
+        `${owner.name} assigns within the team of ${choice.team}, but no active manager has that email`,
+      );
+    } else if (team[1].length === 0) {
+      report(
+        checker,
+        owner,
+        `${path}.team`,
+        'empty_team',
+        `${owner.name} assigns within the team of ${choice.team}, which has no active CSMs`,
+      );
+    }
+  };
+  if (config.strategy !== 'bySegment') {
+    checkChoice({ kind: 'team', team: config.team, pick: config.strategy }, `${at}`);
+    return;
+  }
+  const seen = new Set<string>();
+  config.segments.forEach((rule, i) => {
+    if (seen.has(rule.segment)) {
+      report(
+        checker,
+        owner,
+        `${at}.segments[${i}].segment`,
+        'duplicate_segment',
+        `${owner.name} has two rules for segment ${rule.segment}; only the first would ever apply`,
+      );
+    }
+    seen.add(rule.segment);
+    checkChoice(rule.owner, `${at}.segments[${i}].owner`);
+  });
+  checkChoice(config.fallback, `${at}.fallback`);
+}
+
 function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
   const owner: Owner = { name: `'${node.label}'`, nodeId: node.id };
   const at = `nodes[${index}].config`;
@@ -416,6 +481,8 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
       }
       return;
     }
+    case 'assignOwner':
+      return checkAssignOwner(checker, owner, at, node.config);
     case 'trigger':
     case 'webhook':
     case 'notify':

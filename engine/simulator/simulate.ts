@@ -5,6 +5,8 @@ import { runPlaybook } from '../interpreter/run-playbook.js';
 import type { Driver, RunInput, RunResult } from '../interpreter/types.js';
 import type { ScriptedApproval, SimulationScript } from './schemas.js';
 import { previewSender, type PreviewGovernance } from '../governance/preview.js';
+import type { AssignmentDirectory } from '../playbook/assign-owner.js';
+import { previewAssignment } from './assign-owner.js';
 
 /** A run's input plus what the script says will happen to the account (engine/simulator/schemas.ts). */
 export interface SimulationInput extends RunInput, Partial<SimulationScript> {
@@ -12,6 +14,8 @@ export interface SimulationInput extends RunInput, Partial<SimulationScript> {
   startAt: string;
   /** Contact governance, as the sender applies it (engine/governance); unset: every email goes out. */
   governance?: PreviewGovernance;
+  /** The install's CSMs and teams (and the stored account's owner), for assignOwner steps; unset: not known. */
+  people?: AssignmentDirectory;
 }
 
 /**
@@ -98,6 +102,7 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
           status: 'done',
           detail: `would start playbook ${effect.playbook}, if its enrollment policy lets the account in`,
         };
+      if (effect.kind === 'assignOwner') return previewAssignment(effect, input.people);
     },
     async awaitEvent(request, accountFields) {
       const match = events.find(

@@ -194,6 +194,8 @@ export interface Database {
   notifications: NotificationsTable;
   install_settings: InstallSettingsTable;
   referral_ledger: ReferralLedgerTable;
+  owner_rotation_cursors: OwnerRotationCursorsTable;
+  owner_assignments: OwnerAssignmentsTable;
 }
 
 export interface CsmTasksTable {
@@ -391,5 +393,28 @@ export interface ReferralLedgerTable {
   counterpart: string | null;
   event_id: ColumnType<string | number, number | string, never>;
   occurred_at: Date;
+  created_at: Generated<Date>;
+}
+
+/** A team's round-robin position: the CSM it assigned last (server/assignment). */
+export interface OwnerRotationCursorsTable {
+  team: string;
+  last_email: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** What one assignOwner step of a run did, keyed like its effect: a retry reads it back instead of assigning again. */
+export interface OwnerAssignmentsTable {
+  workflow_id: string;
+  run_id: string;
+  step_key: string;
+  node_id: string;
+  account_id: string;
+  strategy: 'csm' | 'roundRobin' | 'leastLoaded';
+  team: string | null;
+  from_email: string | null;
+  to_email: string | null;
+  status: 'done' | 'skipped';
+  detail: string;
   created_at: Generated<Date>;
 }

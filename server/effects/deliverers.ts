@@ -13,6 +13,7 @@ import { taskDeliverer } from './task.js';
 import { updateFieldDeliverer } from './update-field.js';
 import { webhookDeliverer } from './webhook.js';
 import { startPlaybookDeliverer } from '../playbooks/start-playbook.js';
+import { assignOwnerDeliverer } from '../assignment/deliver.js';
 import type { Deliverers } from './perform.js';
 import type { OutboundPolicy } from './outbound-guard.js';
 
@@ -53,5 +54,6 @@ export function effectDeliverers(deps: EffectDeps): Deliverers {
     notify: notifyDeliverer(deps),
     updateField: updateFieldDeliverer(deps),
     startPlaybook: startPlaybookDeliverer(deps),
+    assignOwner: assignOwnerDeliverer(deps),
   };
 }

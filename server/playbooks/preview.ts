@@ -30,6 +30,7 @@ export async function previewPlaybook(
       changes: body.changes,
       settings: installed?.settings ?? body.settings,
       ...(installed && { governance: installed.governance }),
+      ...(installed?.people && { people: installed.people }),
       ...(body.trigger && { trigger: body.trigger }),
     });
   } catch (error) {

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import { capPeriodMs } from '../../engine/governance/decide.js';
 import type { PreviewGovernance } from '../../engine/governance/preview.js';
 import type { RunSettings } from '../../engine/interpreter/types.js';
+import type { AssignmentDirectory } from '../../engine/playbook/assign-owner.js';
+import { assignmentPreviewDirectory } from '../assignment/directory.js';
 import type { Db } from '../db/database.js';
 import { isUuid } from '../db/uuid.js';
 import { recentSendsTo, type FrequencyCap } from '../email/frequency-cap.js';
@@ -15,6 +17,8 @@ import { governanceSettings, runSettingsFor } from './run-settings.js';
 export interface PreviewSettings {
   settings?: Partial<RunSettings>;
   governance: PreviewGovernance;
+  /** The install's CSMs and teams, and the stored account's owner, for assignOwner steps. */
+  people?: AssignmentDirectory;
 }
 
 export async function previewSettingsFor(
@@ -48,5 +52,6 @@ export async function previewSettingsFor(
     // Visibility unreachable: the preview still answers, without the quiet period.
     governance.rescueOpen = await rescueOpen(deps.temporal, rules, request.account.id).catch(() => false);
   }
-  return { settings: { ...stored, ...request.settings }, governance };
+  const people = await assignmentPreviewDirectory(deps.db, request.account.id);
+  return { settings: { ...stored, ...request.settings }, governance, people };
 }

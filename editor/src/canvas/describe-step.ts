@@ -87,6 +87,34 @@ function describeWait(config: Record<string, unknown>): string {
   }
 }
 
+/** "a CSM by email" or "team lena@… (round robin)", from a half-filled owner choice. */
+function describeOwnerChoice(value: unknown): string {
+  const o = value as { kind?: unknown; email?: unknown; team?: unknown; pick?: unknown } | undefined;
+  if (o?.kind === 'csm') return str(o.email);
+  if (o?.kind === 'team') return `team ${str(o.team)}${o.pick === 'leastLoaded' ? ', least loaded' : ', round robin'}`;
+  return '…';
+}
+
+function describeAssignOwner(c: Record<string, unknown>): StepWords {
+  const keep = c.onlyIfUnowned === false ? 'replaces an existing owner' : 'only accounts without an owner';
+  switch (c.strategy) {
+    case 'bySegment': {
+      const rules = Array.isArray(c.segments) ? (c.segments as { segment?: unknown; owner?: unknown }[]) : [];
+      const parts = [
+        ...rules.map((r) => `${str(r.segment)} → ${describeOwnerChoice(r.owner)}`),
+        `else → ${describeOwnerChoice(c.fallback)}`,
+      ];
+      return { headline: 'Assign owner · by segment', detail: `${parts.join('; ')} · ${keep}` };
+    }
+    case 'roundRobin':
+      return { headline: `Assign owner · round robin in team ${str(c.team)}`, detail: keep };
+    case 'leastLoaded':
+      return { headline: `Assign owner · least loaded in team ${str(c.team)}`, detail: keep };
+    default:
+      return { headline: 'Assign owner …' };
+  }
+}
+
 export interface StepWords {
   /** The line that says what the step does. */
   headline: string;
@@ -160,6 +188,8 @@ export function describeStep(
       return { headline: `Goal · ${str(c.name)}` };
     case 'startPlaybook':
       return { headline: `Start playbook · ${str(c.playbook)}`, detail: 'under that playbook’s enrollment policy' };
+    case 'assignOwner':
+      return describeAssignOwner(c);
     case 'end':
       return { headline: 'End' };
     default: {

@@ -13,6 +13,7 @@ import * as m0011 from './0011_approvals.js';
 import * as m0012 from './0012_version_notes.js';
 import * as m0013 from './0013_settings.js';
 import * as m0014 from './0014_referrals.js';
+import * as m0015 from './0015_owner_assignment.js';
 
 // Listed in code (not read from disk) so the same migrations run from source, a bundle or a container image.
 // Names sort in the order they apply; never rename or edit one that has shipped: add the next.
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0012_version_notes': m0012,
   '0013_settings': m0013,
   '0014_referrals': m0014,
+  '0015_owner_assignment': m0015,
 };

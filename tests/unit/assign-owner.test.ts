@@ -67,7 +67,9 @@ describe('assignOwner schema and checks', () => {
       team: emea,
       onlyIfUnowned: true,
     });
-    expect(AssignOwnerConfig.parse(bySegment).segments[1]!.owner).toEqual({
+    const parsed = AssignOwnerConfig.parse(bySegment);
+    if (parsed.strategy !== 'bySegment') throw new Error('bySegment expected');
+    expect(parsed.segments[1]!.owner).toEqual({
       kind: 'team',
       team: emea,
       pick: 'roundRobin',

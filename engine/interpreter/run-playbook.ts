@@ -388,7 +388,14 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
       case 'approval':
         return approve(node);
       case 'branch': {
-        const scope = { account: account.fields, event: lastEvent, trigger: input.trigger };
+        // `now` is the logical clock: "startDate more than 365 days ago" is decided at the plan's instant.
+        const scope = {
+          account: account.fields,
+          event: lastEvent,
+          trigger: input.trigger,
+          now: clock,
+          timeZone: account.timeZone,
+        };
         const index = node.config.conditions.findIndex((c) => evaluateCondition(c.when, scope));
         const handle = index >= 0 ? node.config.conditions[index]!.handle : 'else';
         record(

@@ -7,6 +7,16 @@ import { z } from 'zod';
 export const ConditionOperator = z.enum(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists']);
 export type ConditionOperator = z.infer<typeof ConditionOperator>;
 
+/**
+ * What of a date field is compared: the whole days since it (`daysSince`: tenure, "startDate more than 365 days
+ * ago") or until it (`daysUntil`: "renewalDate within 30 days"), counted on the account's local calendar at the
+ * instant the condition is decided — the run's logical clock, so the preview and the run agree.
+ */
+export const DateMeasure = z.enum(['daysSince', 'daysUntil']);
+export type DateMeasure = z.infer<typeof DateMeasure>;
+/** The comparisons a measure takes: a number of days is compared, never listed or searched. */
+export const MEASURE_OPERATORS: readonly ConditionOperator[] = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte'];
+
 export const FieldPath = z.string().regex(/^(account\.[A-Za-z_][A-Za-z0-9_]*|(event|trigger)(\.[A-Za-z0-9_-]+)+)$/, {
   error: 'must name an account field (account.segment), event data (event.plan) or the trigger (trigger.data.score)',
 });
@@ -17,9 +27,30 @@ export const ConditionValue = z.union([Scalar, z.array(Scalar)]);
 export type ConditionValue = z.infer<typeof ConditionValue>;
 
 export const FieldCondition = z
-  .strictObject({ field: FieldPath, op: ConditionOperator, value: ConditionValue.optional() })
+  .strictObject({
+    field: FieldPath,
+    measure: DateMeasure.optional().meta({
+      description:
+        'Compare the days since (daysSince) or until (daysUntil) the date in the field, not the date itself.',
+    }),
+    op: ConditionOperator,
+    value: ConditionValue.optional(),
+  })
   .superRefine((condition, ctx) => {
-    if (condition.op === 'exists') {
+    if (condition.measure !== undefined) {
+      if (!MEASURE_OPERATORS.includes(condition.op))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['op'],
+          message: `'${condition.op}' does not compare a number of days; use eq, neq, gt, gte, lt or lte`,
+        });
+      else if (typeof condition.value !== 'number' || !Number.isInteger(condition.value))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['value'],
+          message: `'${condition.measure}' compares with a whole number of days`,
+        });
+    } else if (condition.op === 'exists') {
       if (condition.value !== undefined)
         ctx.addIssue({ code: 'custom', path: ['value'], message: "'exists' takes no value" });
     } else if (condition.value === undefined) {

@@ -1,7 +1,9 @@
-import type { Condition, FieldCondition } from './conditions.js';
+import { DateTime } from 'luxon';
+import type { Condition, DateMeasure, FieldCondition } from './conditions.js';
 
 // Kept apart from the schemas: the interpreter runs inside workflow code, which must not import zod schemas
-// (they would be allocated again for every cached workflow). This file imports types only.
+// (they would be allocated again for every cached workflow). This file imports only types and Luxon (which the
+// interpreter's time maths already bundles).
 
 /**
  * What a condition is evaluated against: the account record, the data of the current event, if any, and what
@@ -11,6 +13,13 @@ export interface ConditionScope {
   account: Readonly<Record<string, unknown>>;
   event?: Readonly<Record<string, unknown>>;
   trigger?: Readonly<Record<string, unknown>>;
+  /**
+   * The instant the condition is decided (epoch ms) and the account's time zone, for `daysSince`/`daysUntil`:
+   * the run's logical clock, never the wall clock, so the simulator and the Temporal run decide alike. Without
+   * them a measured condition is false (nothing to count from).
+   */
+  now?: number;
+  timeZone?: string;
 }
 
 function own(record: unknown, key: string): unknown {
@@ -52,8 +61,33 @@ function isoInstant(text: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Whole days from the account's local date at `now` to the date in `value` (positive: ahead), or undefined when
+ * `value` is not a real date (`2026-02-30`) or the zone is unknown. Calendar days, so "365 days ago" is the same
+ * local date a year back whatever the hour, and a DST change never makes a day of 23 hours count as none.
+ */
+export function daysFromToday(value: unknown, now: number, timeZone: string): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
+  const date = DateTime.fromISO(value.slice(0, 10), { zone: 'utc' });
+  const today = DateTime.fromMillis(now, { zone: timeZone });
+  if (!date.isValid || !today.isValid) return undefined;
+  const todayUtc = Date.UTC(today.year, today.month - 1, today.day);
+  return Math.round((date.toMillis() - todayUtc) / DAY_MS);
+}
+
+function measured(measure: DateMeasure, actual: unknown, scope: ConditionScope): number | undefined {
+  if (scope.now === undefined || scope.timeZone === undefined) return undefined;
+  const ahead = daysFromToday(actual, scope.now, scope.timeZone);
+  if (ahead === undefined) return undefined;
+  return measure === 'daysUntil' ? ahead : -ahead;
+}
+
 function evaluateField(condition: FieldCondition, scope: ConditionScope): boolean {
-  const actual = resolveField(condition.field, scope);
+  const raw = resolveField(condition.field, scope);
+  // A measured condition compares the days since/until the date; a date it cannot count from satisfies nothing.
+  const actual = condition.measure === undefined ? raw : measured(condition.measure, raw, scope);
   const expected = condition.value;
   if (condition.op === 'exists') return actual !== undefined && actual !== null;
   // A missing field satisfies no comparison (not even neq): wrap it in `not` to mean "is not X or unknown".

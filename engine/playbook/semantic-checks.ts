@@ -77,10 +77,39 @@ function knownField(
   return spec;
 }
 
-function checkFieldCondition(checker: Checker, owner: Owner, path: string, condition: FieldCondition): void {
+function checkFieldCondition(
+  checker: Checker,
+  owner: Owner,
+  path: string,
+  condition: FieldCondition,
+  measures: boolean,
+): void {
+  if (condition.measure !== undefined && !measures) {
+    // Only a branch decides at an instant the run chose; an exit or a filter is checked when something happens,
+    // so "more than 365 days ago" there would become true silently, on no step.
+    report(
+      checker,
+      owner,
+      `${path}.measure`,
+      'measure_not_here',
+      `${owner.name} counts days since or until a date, which only a branch step can do (it decides at the run's own time)`,
+    );
+    return;
+  }
   if (!condition.field.startsWith('account.')) return; // event data has no declared schema to check against
   const name = condition.field.slice('account.'.length);
   const spec = knownField(checker, owner, `${path}.field`, name, 'checks account field');
+  if (spec && condition.measure !== undefined) {
+    if (spec.type !== 'date')
+      report(
+        checker,
+        owner,
+        `${path}.field`,
+        'condition_type_mismatch',
+        `${owner.name} counts days ${condition.measure === 'daysSince' ? 'since' : 'until'} account field '${name}', which is not a date`,
+      );
+    return;
+  }
   if (!spec || condition.op === 'exists' || condition.value === undefined) return;
   const ordering = ['gt', 'gte', 'lt', 'lte'].includes(condition.op);
   if (ordering && spec.type !== 'number' && spec.type !== 'date') {
@@ -110,10 +139,17 @@ function checkFieldCondition(checker: Checker, owner: Owner, path: string, condi
   }
 }
 
-function checkCondition(checker: Checker, owner: Owner, path: string, condition: Condition | undefined): void {
+function checkCondition(
+  checker: Checker,
+  owner: Owner,
+  path: string,
+  condition: Condition | undefined,
+  /** Whether days since/until a date may be counted here (branch steps only). */
+  measures = false,
+): void {
   if (!condition) return;
   for (const found of fieldConditionsOf(condition, path))
-    checkFieldCondition(checker, owner, found.path, found.condition);
+    checkFieldCondition(checker, owner, found.path, found.condition, measures);
 }
 
 function checkDuration(
@@ -434,7 +470,9 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
         node.config.conditions.map((c) => c.handle),
         'conditions',
       );
-      node.config.conditions.forEach((c, i) => checkCondition(checker, owner, `${at}.conditions[${i}].when`, c.when));
+      node.config.conditions.forEach((c, i) =>
+        checkCondition(checker, owner, `${at}.conditions[${i}].when`, c.when, true),
+      );
       return;
     case 'waitForEvent':
       checkCondition(checker, owner, `${at}.filter`, node.config.filter);

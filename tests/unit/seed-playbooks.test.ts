@@ -102,9 +102,25 @@ describe('the seed playbooks', () => {
           expect(Object.keys(template.locales).sort(), `${file}: ${node.config.template}`).toEqual(['en', 'es']);
         }
       }
-      // Every connection goes down the canvas, so the editor shows the playbook as a top-to-bottom flow.
+      // Every connection goes down the canvas, so the editor shows the playbook as a top-to-bottom flow; only the
+      // one that closes a loop (loyalty's "every week") goes back up.
       const y = new Map(nodes.map((n) => [n.id, n.position!.y]));
-      for (const edge of edges) expect(y.get(edge.target)!, `${file}: ${edge.id}`).toBeGreaterThan(y.get(edge.source)!);
+      const closesLoop = (edge: (typeof edges)[number]) => {
+        const seen = new Set<string>();
+        const queue = [edge.target];
+        while (queue.length > 0) {
+          const id = queue.shift()!;
+          if (id === edge.source) return true;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          queue.push(...edges.filter((e) => e.source === id && e.id !== edge.id).map((e) => e.target));
+        }
+        return false;
+      };
+      for (const edge of edges) {
+        if (y.get(edge.target)! < y.get(edge.source)! && closesLoop(edge)) continue;
+        expect(y.get(edge.target)!, `${file}: ${edge.id}`).toBeGreaterThan(y.get(edge.source)!);
+      }
     }
   });
 
@@ -622,15 +638,16 @@ describe('referral (seed)', () => {
 describe('loyalty tiers (seed)', () => {
   const startDate = '2027-03-02';
 
-  it('Bronze monthly for 6 months, Silver monthly to 12, Gold every two weeks to 24, Platinum weekly after', async () => {
-    const { steps } = await plan('loyalty-tiers', MADRID, { segment: 'tech-touch', startDate });
+  it('Bronze monthly for 6 months, Silver monthly to 12, Gold every two weeks to 24, Platinum weekly for as long as the account stays', async () => {
+    const { steps, result } = await plan('loyalty-tiers', MADRID, { segment: 'tech-touch', startDate });
     const tier = (name: string) => steps.filter((s) => s.what === `loyalty-${name}`);
     const planned = (offsets: number[]) => offsets.map((days) => onWeekday(startDate, days));
     expect(tier('bronze').map((s) => s.date)).toEqual(planned([0, 30, 60, 90, 120, 150]));
     expect(tier('silver').map((s) => s.date)).toEqual(planned([180, 210, 240, 270, 300, 330]));
     expect(tier('gold').map((s) => s.date)).toEqual(planned(Array.from({ length: 26 }, (_, k) => 365 + 14 * k)));
-    expect(tier('platinum').map((s) => s.date)).toEqual(planned(Array.from({ length: 52 }, (_, k) => 730 + 7 * k)));
-    expect(steps).toHaveLength(90);
+    // Past the third year, every week: ten years of Platinum, each on the start date's weekday.
+    const platinum = tier('platinum').map((s) => s.date);
+    expect(platinum.slice(0, 520)).toEqual(planned(Array.from({ length: 520 }, (_, k) => 730 + 7 * k)));
     // In order: a tier change moves the account to the next tier's cadence, never back.
     expect([...new Set(steps.map((s) => s.what))]).toEqual([
       'loyalty-bronze',
@@ -638,22 +655,45 @@ describe('loyalty tiers (seed)', () => {
       'loyalty-gold',
       'loyalty-platinum',
     ]);
+    // The Gold-to-Platinum change is the tenure condition's: 715 days in, Platinum is next.
+    const decided = result.timeline.filter((e) => e.nodeId === 'goldNext');
+    expect(decided).toHaveLength(26);
+    expect(decided.at(-1)!.summary).toBe('Platinum next? (709+ days in): platinum');
+    // A preview stops where every run would: the engine's bound on steps, said plainly (decades away).
+    expect(result.timeline.at(-1)).toMatchObject({ kind: 'end', summary: 'Run stopped' });
+    expect(platinum.length).toBeGreaterThan(40 * 52);
   });
 
-  it('an account imported at 14 months enters Gold at its next check-in', async () => {
+  it('an account imported at 14 months gets its Gold check-in at once, then every two weeks', async () => {
     const playbook = seed('loyalty-tiers');
     const fields = { segment: 'tech-touch', startDate: '2026-01-05' };
     const start = catchUpStart(playbook, fields, '2027-03-02');
     if (!start.ok) throw new Error(start.why);
-    expect(start.reason).toBe('start 421 days ago: the 16 steps from 0 to +407 d are past; enters at +421 d');
+    expect(start.reason).toBe(
+      'start 421 days ago: the 12 steps from 0 to +330 d are skipped; runs the +365 d step now',
+    );
     const result = await simulate({
       playbook: start.playbook,
       account: { id: 'late-loyalty', timeZone: MADRID, fields },
       startAt: '2027-03-02T10:00:00Z',
     });
-    const first = result.timeline.find((e) => e.kind === 'email')!;
-    expect(first.nodeId).toBe('gold5');
-    expect(DateTime.fromISO(first.at, { zone: MADRID }).toISODate()).toBe(onWeekday('2026-01-05', 365 + 14 * 4));
+    const emails = result.timeline.filter((e) => e.kind === 'email').slice(0, 3);
+    expect(emails.map((e) => e.nodeId)).toEqual(['gold', 'gold', 'gold']);
+    expect(emails.map((e) => DateTime.fromISO(e.at, { zone: MADRID }).toISODate())).toEqual([
+      '2027-03-02',
+      '2027-03-16',
+      '2027-03-30',
+    ]);
+  });
+
+  it('an account 30 months in is Platinum at once; one 10 days in starts with its first newsletter', () => {
+    const playbook = seed('loyalty-tiers');
+    const platinum = catchUpStart(playbook, { startDate: '2024-09-01' }, '2027-03-02');
+    expect(platinum.ok && platinum.reason).toBe(
+      'start 912 days ago: the 13 steps from 0 to +365 d are skipped; runs the +730 d step now',
+    );
+    const fresh = catchUpStart(playbook, { startDate: '2027-02-20' }, '2027-03-02');
+    expect(fresh.ok && fresh.reason).toBe('start 10 days ago: starts at 0 d');
   });
 });
 

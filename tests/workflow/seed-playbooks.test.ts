@@ -11,7 +11,12 @@ import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 import type { PlaybookDefinition } from '../../engine/playbook/schema.js';
 import { simulate, type SimulationInput } from '../../engine/simulator/simulate.js';
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
-import { accountEventSignal, decideApprovalUpdate, positionQuery } from '../../engine/workflows/playbook-signals.js';
+import {
+  accountEventSignal,
+  decideApprovalUpdate,
+  positionQuery,
+  timelineQuery,
+} from '../../engine/workflows/playbook-signals.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
@@ -515,15 +520,107 @@ describe('expansion, advocacy, referral, loyalty tiers and re-engagement on Temp
     expect(run.mail[1]!.localDay).toBeLessThanOrEqual(203); // the event's day, or the next send window
   });
 
-  it('loyalty tiers: Bronze monthly, Silver monthly, Gold every two weeks, Platinum weekly, each on its day', async () => {
-    const run = await runWith('loyalty-tiers', 'tech-touch', { startDaysAgo: 0 });
-    const start = run.startDate!;
-    const tier = (name: string) => run.mail.filter((m) => m.template === `loyalty-${name}`).map((m) => m.localDay);
-    expect(tier('bronze').slice(1)).toEqual([30, 60, 90, 120, 150].map((d) => weekday(start, d)));
-    expect(tier('silver')).toEqual([180, 210, 240, 270, 300, 330].map((d) => weekday(start, d)));
-    expect(tier('gold')).toEqual(Array.from({ length: 26 }, (_, k) => weekday(start, 365 + 14 * k)));
-    expect(tier('platinum')).toEqual(Array.from({ length: 52 }, (_, k) => weekday(start, 730 + 7 * k)));
-    for (const m of run.mail) expect(m).toMatchObject({ state: 'sent', locale: 'en', to: [run.who.email] });
+  /**
+   * Loyalty tiers go on for as long as the account stays, so the run is watched for `days` of the test server's
+   * time and then cancelled; until then it must equal the simulator's preview, entry for entry. Each email of the
+   * timeline is the outbox row of the same step, in order (a step that loops sends once per turn).
+   */
+  async function watchLoyalty(startDaysAgo: number, days: number) {
+    accounts += 1;
+    runs += 1;
+    const who = PEOPLE['tech-touch'];
+    const now = DateTime.fromMillis(await env.currentTimeMs(), { zone: who.zone });
+    const startDate = now.minus({ days: startDaysAgo });
+    const stored = await createAccount(
+      database.db,
+      AccountInput.parse({
+        externalId: `seed-loyal-${accounts}`,
+        name: `Pacífico Retail ${accounts}`,
+        segment: 'tech-touch',
+        locale: who.locale,
+        timeZone: who.zone,
+        startDate: startDate.toISODate(),
+      }),
+    );
+    const email = `contact${accounts}@${who.domain}`;
+    await createContact(database.db, stored.id, ContactInput.parse({ name: who.contact, email }));
+    const snapshot = await accountSnapshot(database.db, stored.id);
+    const start = catchUpStart(await seed('loyalty-tiers'), snapshot.fields, now.toISODate()!);
+    if (!start.ok) throw new Error(start.why);
+    const input: RunInput = {
+      playbook: start.playbook,
+      account: snapshot,
+      ...(start.reason && { reason: start.reason }),
+    };
+    const handle = await env.client.workflow.start<typeof playbookRunWorkflow>('playbookRunWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `seed-loyalty-tiers-${runs}`,
+      args: [input],
+    });
+    await env.sleep(`${days} days`);
+    const timeline = await handle.query(timelineQuery);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    const simulated = await simulate({ ...input, startAt: timeline[0]!.at });
+    expect(timeline).toEqual(simulated.timeline.slice(0, timeline.length));
+    const rows = await database.db
+      .selectFrom('email_outbox')
+      .select(['node_id', 'template_key', 'state', 'locale', 'recipient'])
+      .where('workflow_id', '=', handle.workflowId)
+      .orderBy('created_at')
+      .execute();
+    const enrolledOn = DateTime.fromISO(timeline[0]!.at, { zone: who.zone }).startOf('day');
+    const mail = timeline
+      .filter((e) => e.kind === 'email')
+      .map((e) => ({
+        nodeId: e.nodeId,
+        // Days since the start date, on the account's calendar.
+        tenure: DateTime.fromISO(e.at, { zone: who.zone }).startOf('day').diff(enrolledOn, 'days').days + startDaysAgo,
+      }));
+    expect(rows.map((r) => r.node_id)).toEqual(mail.map((m) => m.nodeId));
+    for (const row of rows) expect(row).toMatchObject({ state: 'sent', locale: 'en', recipient: email });
+    const tier = (name: string) =>
+      rows.flatMap((r, i) => (r.template_key === `loyalty-${name}` ? [mail[i]!.tenure] : []));
+    return { handle, timeline, tier, startDate };
+  }
+
+  it('loyalty tiers: Bronze monthly, Silver monthly, Gold every two weeks, Platinum weekly past year 3, each on its day', async () => {
+    // Four years and a month: Platinum goes on past the third year (the shipped seed once stopped there).
+    const run = await watchLoyalty(0, 4 * 365 + 30);
+    const start = run.startDate;
+    // Day 0 is the enrollment's (or the next send window's); the rest are timed from the start date.
+    expect(run.tier('bronze')[0]).toBeLessThanOrEqual(3);
+    expect(run.tier('bronze').slice(1)).toEqual([30, 60, 90, 120, 150].map((d) => weekday(start, d)));
+    expect(run.tier('silver')).toEqual([180, 210, 240, 270, 300, 330].map((d) => weekday(start, d)));
+    expect(run.tier('gold')).toEqual(Array.from({ length: 26 }, (_, k) => weekday(start, 365 + 14 * k)));
+    const platinum = run.tier('platinum');
+    expect(platinum.length).toBeGreaterThanOrEqual(52 + 56);
+    expect(platinum).toEqual(Array.from({ length: platinum.length }, (_, k) => weekday(start, 730 + 7 * k)));
+    expect(platinum.at(-1)).toBeGreaterThan(4 * 365);
+    // The tier change is the tenure condition's: the 26th Gold check-in is 715 days in, so Platinum is next.
+    const decisions = run.timeline.filter((e) => e.nodeId === 'goldNext').map((e) => e.summary);
+    expect(decisions.slice(-2)).toEqual([
+      'Platinum next? (709+ days in): else',
+      'Platinum next? (709+ days in): platinum',
+    ]);
+    expect(decisions).toHaveLength(26);
+  });
+
+  it('loyalty tiers, an account already 700 days in: its Gold check-in at once, then Platinum on day 730', async () => {
+    const run = await watchLoyalty(700, 45);
+    expect(run.timeline[0]!.why).toContain(
+      'start 700 days ago: the 12 steps from 0 to +330 d are skipped; runs the +365 d step now',
+    );
+    expect(run.tier('bronze')).toEqual([]);
+    expect(run.tier('silver')).toEqual([]);
+    const gold = run.tier('gold');
+    expect(gold).toHaveLength(2);
+    expect(gold[0]).toBeLessThanOrEqual(702); // today, or the Monday after
+    expect(gold[1]! - gold[0]!).toBe(14);
+    const platinum = run.tier('platinum');
+    expect(platinum.slice(0, 2)).toEqual([weekday(run.startDate, 730), weekday(run.startDate, 737)]);
+    // Small enough to keep: replayed against every later version of the workflow code.
+    await recordHistory('seed-loyalty-tiers', run.handle);
   });
 
   it('re-engagement: “we miss you”, quick wins on day 3 and the CSM call on day 7 (high-touch)', async () => {

@@ -3,7 +3,9 @@ import { get, useController, useFormContext } from 'react-hook-form';
 import { accountField } from '../../../engine/playbook/account-fields.js';
 import {
   ConditionOperator,
+  type DateMeasure,
   FieldCondition,
+  MEASURE_OPERATORS,
   type Condition,
   type ConditionValue,
 } from '../../../engine/playbook/conditions.js';
@@ -34,6 +36,7 @@ const KIND_WORDS: Record<Kind, string> = { field: 'Compare a field', all: 'All o
 function ValueInput(props: {
   field: string;
   op: string;
+  measure?: DateMeasure | undefined;
   value: ConditionValue | undefined;
   onChange: (v: ConditionValue | undefined) => void;
 }) {
@@ -41,6 +44,20 @@ function ValueInput(props: {
   const id = useId();
   const spec = props.field.startsWith('account.') ? accountField(vocabulary, props.field.slice(8)) : undefined;
   if (props.op === 'exists') return null;
+  if (props.measure) {
+    return (
+      <>
+        <label htmlFor={id}>Days</label>
+        <input
+          id={id}
+          type="number"
+          step={1}
+          value={typeof props.value === 'number' ? props.value : ''}
+          onChange={(e) => props.onChange(e.target.value === '' ? undefined : Number(e.target.value))}
+        />
+      </>
+    );
+  }
   if (props.op === 'in') {
     const list = Array.isArray(props.value) ? props.value : [];
     if (spec?.values) {
@@ -134,7 +151,12 @@ function ComparisonRow({
   const { vocabulary, events } = useFormCatalogue();
   const fieldId = useId();
   const opId = useId();
+  const measureId = useId();
   const list = useId();
+  const spec = value.field.startsWith('account.') ? accountField(vocabulary, value.field.slice(8)) : undefined;
+  // Days since/until are offered on date fields (tenure: "startDate more than 365 days ago").
+  const measurable = spec?.type === 'date' || value.measure !== undefined;
+  const operators = value.measure ? MEASURE_OPERATORS : ConditionOperator.options;
   return (
     <div className="condition-row">
       <label htmlFor={fieldId}>Field</label>
@@ -151,6 +173,30 @@ function ComparisonRow({
         ))}
         {events.length > 0 && <option value="event.data." />}
       </datalist>
+      {measurable && (
+        <>
+          <label htmlFor={measureId}>Compare</label>
+          <select
+            id={measureId}
+            value={value.measure ?? ''}
+            onChange={(e) => {
+              const { measure: _old, value: _value, ...rest } = value;
+              const measure = e.target.value as DateMeasure | '';
+              // A date is compared with a date, a measure with a number of days: the value starts over.
+              const op = MEASURE_OPERATORS.includes(rest.op) ? rest.op : 'gte';
+              onChange(
+                measure === ''
+                  ? ({ ...rest, op, value: '' } as Condition)
+                  : ({ ...rest, measure, op, value: 0 } as Condition),
+              );
+            }}
+          >
+            <option value="">the date</option>
+            <option value="daysSince">days since the date</option>
+            <option value="daysUntil">days until the date</option>
+          </select>
+        </>
+      )}
       <label htmlFor={opId}>Test</label>
       <select
         id={opId}
@@ -167,7 +213,7 @@ function ComparisonRow({
           onChange({ ...next, op } as Condition);
         }}
       >
-        {ConditionOperator.options.map((op) => (
+        {operators.map((op) => (
           <option key={op} value={op}>
             {humanize(op)}
           </option>
@@ -176,6 +222,7 @@ function ComparisonRow({
       <ValueInput
         field={value.field}
         op={value.op}
+        measure={value.measure}
         value={value.value}
         onChange={(v) => onChange({ ...value, value: v } as Condition)}
       />

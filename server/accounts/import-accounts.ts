@@ -17,7 +17,7 @@ import { inBatchTransaction } from './dry-run.js';
 import { cellValue, numberFormatProblem, snakeName, type CellKind, type CsvColumn, type CsvRow } from './csv-read.js';
 import type { RowOutcomes } from './import.js';
 import { accountColumns, newAccount, selectAccounts, toAccount } from './rows.js';
-import { fieldChanges } from './store.js';
+import { datesOfNewAccount, fieldChanges } from './store.js';
 import { reassignOpenWork } from '../approvals/store.js';
 
 // An accounts file: one row per account, matched to stored accounts by external id. A row states the account as it
@@ -181,11 +181,7 @@ export async function writeAccountBatch(
       // whose first day is already past (renewal in 45 days) takes the account late, by its catch-up policy.
       const ids = new Map(created.map((row) => [row.external_id, row.id]));
       for (const account of inserts) {
-        const dated = Object.fromEntries(
-          (['renewalDate', 'startDate'] as const)
-            .filter((name) => account[name])
-            .map((name) => [name, { from: null, to: account[name] }]),
-        );
+        const dated = datesOfNewAccount(account);
         const id = ids.get(account.externalId);
         if (id && Object.keys(dated).length > 0) changes.push({ accountId: id, changed: dated });
       }

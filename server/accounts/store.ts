@@ -243,6 +243,21 @@ export function fieldChanges(
   return Object.fromEntries(names.map((name) => [name, { from: from[name] ?? null, to: to[name] ?? null }]));
 }
 
+/**
+ * The dates a new account arrives with, as changed from nothing: its workflow hears of them like an edit, so a
+ * playbook timed from one whose first day is already past (renewal in 45 days) takes the account late, by its
+ * catch-up policy. The CSV import and POST /api/accounts both tell it this way.
+ */
+export function datesOfNewAccount(
+  account: Pick<AccountProperties, 'renewalDate' | 'startDate'>,
+): Record<string, { from: unknown; to: unknown }> {
+  return Object.fromEntries(
+    (['renewalDate', 'startDate'] as const)
+      .filter((name) => account[name])
+      .map((name) => [name, { from: null, to: account[name] }]),
+  );
+}
+
 /** The stored account, or undefined when the run is for an account that is not stored (inline) or was deleted. */
 export async function storedAccount(db: Db, accountId: string | undefined): Promise<Account | undefined> {
   // Stored accounts have uuid ids; an account described inline at enrollment may be called anything ("cyberdyne").

@@ -9,6 +9,7 @@ import { MAX_IMPORT_BYTES, tooLarge } from '../../accounts/csv-read.js';
 import { importCsv } from '../../accounts/import.js';
 import {
   createAccount,
+  datesOfNewAccount,
   findAccount,
   findAccountByExternalId,
   listAccounts,
@@ -103,7 +104,11 @@ export const accountRoutes = (ctx: AppContext) => {
       response: Account,
       errors: [409],
       async handler({ body }) {
-        return createAccount(db, body);
+        const account = await createAccount(db, body);
+        // As the CSV import does: its dates count as set, so a date-relative playbook already under way (renewal
+        // in 45 days) takes the new account late, by its catch-up policy.
+        await notifyFieldsChanged(target, account.id, datesOfNewAccount(account));
+        return account;
       },
     }),
     route({

@@ -28,9 +28,12 @@ Commands:
       publish to check (and listed as not checked).
   simulate <file> [--account <json|@file>] [--script <json|@file>] [--events <json|@file>]
                   [--approvals <json|@file>] [--changes <json|@file>] [--failures <json|@file>]
-                  [--settings <json|@file>] [--start <ISO date-time>] [--fields <file>] [--json]
+                  [--settings <json|@file>] [--trigger <json|@file>] [--start <ISO date-time>] [--fields <file>]
+                  [--json]
       Preview a run for one account on a virtual clock: when each step happens, and why then. The script is the
       simulate API's: { events, approvals, changes, failures }; a list given on its own flag replaces the script's.
+      --trigger is what enrolled the run, read by trigger.* conditions: { "event": "nps.answered", "data":
+      { "score": 3 } }, { "field": "plan", "from": "basic", "to": "pro" }, or the API's { "type": … } form.
       Account default: { "id": "sample-account", "timeZone": "UTC", "fields": {} }; start default: now.
   publish <file> [--server <url>]
       Save the definition as the playbook's draft on a running server and publish it as a new version
@@ -141,6 +144,7 @@ async function run(argv: string[]): Promise<number> {
         changes: { type: 'string' },
         failures: { type: 'string' },
         settings: { type: 'string' },
+        trigger: { type: 'string' },
         start: { type: 'string' },
         json: { type: 'boolean' },
         fields,

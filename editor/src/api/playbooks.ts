@@ -17,6 +17,10 @@ export interface PlaybookSummary {
   updatedAt: string;
   archivedAt: string | null;
 }
+/** A row of GET /api/playbooks: what enrolls it, from its current version's triggers (empty while unpublished). */
+export interface PlaybookListItem extends PlaybookSummary {
+  enrolledBy: string[];
+}
 export interface StoredPlaybook extends PlaybookSummary {
   /** The definition as last saved: possibly unfinished, so unknown until read. */
   draft: unknown;
@@ -56,7 +60,7 @@ export type { MigrationPlan, MigrationProgress, MigrationStarted };
 const at = (key: string) => `/api/playbooks/${encodeURIComponent(key)}`;
 
 export const playbooksApi = {
-  list: (signal?: AbortSignal) => api.get<{ items: PlaybookSummary[] }>('/api/playbooks', signal),
+  list: (signal?: AbortSignal) => api.get<{ items: PlaybookListItem[] }>('/api/playbooks', signal),
   get: (key: string, signal?: AbortSignal) => api.get<PlaybookWithIssues>(at(key), signal),
   create: (definition: unknown) => api.post<PlaybookWithIssues>('/api/playbooks', { definition }),
   save: (key: string, definition: unknown) => api.put<PlaybookWithIssues>(at(key), { definition }),

@@ -30,6 +30,7 @@ export function PlaybookListPage() {
             <tr>
               <th scope="col">Name</th>
               <th scope="col">Key</th>
+              <th scope="col">Enrolled by</th>
               <th scope="col">Published</th>
               <th scope="col">Last saved</th>
             </tr>
@@ -44,6 +45,7 @@ export function PlaybookListPage() {
                 <td>
                   <code>{playbook.key}</code>
                 </td>
+                <td>{playbook.enrolledBy.length === 0 ? 'nobody until published' : playbook.enrolledBy.join('; ')}</td>
                 <td>{playbook.currentVersion === null ? 'draft only' : `version ${playbook.currentVersion}`}</td>
                 <td>{when(playbook.updatedAt)}</td>
               </tr>

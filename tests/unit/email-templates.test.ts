@@ -119,9 +119,41 @@ describe('rendering', () => {
     expect(html).toContain('<a href="https://help.example.com/inicio"');
     expect(html).toMatch(/Un saludo,<br>\s*Marta Ruiz<br>\s*Customer Success Manager/);
     expect(text).toContain('Hola Lucía:');
-    expect(text).toContain('1. Verifica tu correo\n2. Reserva una llamada (https://meet.example.com/marta-ruiz)');
+    expect(text).toMatch(
+      /^ ?1\. Verifica tu correo\n ?2\. Reserva una llamada \(https:\/\/meet\.example\.com\/marta-ruiz\)$/m,
+    );
     expect(text).toContain('- Ayuda: https://help.example.com/inicio\n- Equipo');
     expect(text).toContain('Un saludo,\nMarta Ruiz\nCustomer Success Manager');
+  });
+
+  it('writes headings, quotes, tables, code and mail links of the body into the text part as a reader expects', async () => {
+    const rich = template({
+      es: {
+        subject: 's',
+        body: [
+          '## Tu plan',
+          '',
+          '> Renovación en enero',
+          '',
+          '| Plan | Asientos |',
+          '|---|---|',
+          '| Pro | 25 |',
+          '',
+          '```',
+          'npm start',
+          '```',
+          '',
+          'Escríbeme a marta@example.com o [por correo](mailto:ayuda@example.com).',
+        ].join('\n'),
+      },
+    });
+    const { text } = await renderEmail(rich, { variables: data() });
+    expect(text).toMatch(/^Tu plan$/m); // not shouted in capitals
+    expect(text).toMatch(/^> Renovación en enero$/m);
+    expect(text).toMatch(/^Plan +Asientos\nPro +25$/m);
+    expect(text).toMatch(/^npm start$/m);
+    expect(text).toContain('Escríbeme a marta@example.com o por correo (ayuda@example.com).');
+    expect(text).not.toMatch(/<|mailto:|\*\*|##/);
   });
 
   it('wraps the body in the 600 px layout with the unsubscribe link and address in both parts', async () => {

@@ -1,3 +1,4 @@
+import { compile } from 'html-to-text';
 import MarkdownIt, { type Token } from 'markdown-it';
 
 // The body's Markdown → HTML with inline styles (mail clients drop <style> blocks and classes more often than
@@ -52,123 +53,23 @@ export function markdownToHtml(source: string): string {
 
 // ---- Plain text --------------------------------------------------------------------------------------------
 
-function inlineText(tokens: Token[]): string {
-  let out = '';
-  const links: { href: string; start: number }[] = [];
-  for (const token of tokens) {
-    switch (token.type) {
-      case 'text':
-      case 'code_inline':
-        out += token.content;
-        break;
-      case 'softbreak':
-      case 'hardbreak':
-        out += '\n';
-        break;
-      case 'image': {
-        const alt = token.children ? inlineText(token.children) : token.content;
-        const src = String(token.attrGet('src') ?? '');
-        out += alt ? `${alt} (${src})` : src;
-        break;
-      }
-      case 'link_open':
-        links.push({ href: String(token.attrGet('href') ?? ''), start: out.length });
-        break;
-      case 'link_close': {
-        const link = links.pop();
-        if (!link) break;
-        const label = out.slice(link.start);
-        const address = link.href.replace(/^mailto:/, '');
-        if (label.trim() !== address && label.trim() !== link.href) out += ` (${address})`;
-        break;
-      }
-      default:
-        break; // emphasis and the like carry no text of their own
-    }
-  }
-  return out;
-}
-
-interface ListState {
-  ordered: boolean;
-  next: number;
-}
+// The text part is the same Markdown rendered to HTML and read back as text by html-to-text, so both parts always
+// agree on what the body says. Lines are not wrapped (mail clients wrap to their own width; a hard wrap at 80
+// breaks on phones and cuts long links), links keep their address in brackets unless the label is the address.
+const HEADING = { leadingLineBreaks: 2, trailingLineBreaks: 2, uppercase: false };
+const toText = compile({
+  wordwrap: false,
+  selectors: [
+    { selector: 'a', options: { linkBrackets: ['(', ')'], hideLinkHrefIfSameAsText: true } },
+    { selector: 'img', options: { linkBrackets: ['(', ')'] } },
+    { selector: 'ul', options: { itemPrefix: '- ' } },
+    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: HEADING })),
+    { selector: 'hr', options: { length: 4 } },
+    { selector: 'table', format: 'dataTable', options: { uppercaseHeaderCells: false } },
+  ],
+});
 
 /** Markdown → text a person reads comfortably in a plain-text mail client; every link keeps its address. */
 export function markdownToText(source: string): string {
-  const tokens = markdown.parse(source, {});
-  const blocks: string[] = [];
-  const lists: ListState[] = [];
-  let quoteDepth = 0;
-  let itemPrefix: string | undefined;
-  let tableRow: string[] | undefined;
-
-  const push = (text: string, tight = false) => {
-    const indent = '   '.repeat(Math.max(0, lists.length - 1));
-    const prefix = itemPrefix ?? (lists.length > 0 ? `${indent}   ` : '');
-    itemPrefix = undefined;
-    const continuation = lists.length > 0 ? `${indent}   ` : '';
-    let lines = text.split('\n').map((line, i) => (i === 0 ? prefix : continuation) + line);
-    if (quoteDepth > 0) lines = lines.map((line) => `${'> '.repeat(quoteDepth)}${line}`);
-    blocks.push(lines.join('\n') + (tight ? '\n' : '\n\n'));
-  };
-
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    switch (token.type) {
-      case 'bullet_list_open':
-        lists.push({ ordered: false, next: 1 });
-        break;
-      case 'ordered_list_open':
-        lists.push({ ordered: true, next: Number(token.attrGet('start') ?? 1) || 1 });
-        break;
-      case 'bullet_list_close':
-      case 'ordered_list_close':
-        lists.pop();
-        if (lists.length === 0 && blocks.length > 0) blocks[blocks.length - 1] = `${blocks.at(-1)!.trimEnd()}\n\n`;
-        break;
-      case 'list_item_open': {
-        const list = lists.at(-1);
-        const indent = '   '.repeat(Math.max(0, lists.length - 1));
-        itemPrefix = list?.ordered ? `${indent}${list.next++}. ` : `${indent}- `;
-        break;
-      }
-      case 'blockquote_open':
-        quoteDepth++;
-        break;
-      case 'blockquote_close':
-        quoteDepth--;
-        break;
-      case 'inline': {
-        const text = inlineText(token.children ?? []);
-        if (tableRow) tableRow.push(text);
-        else push(text, lists.length > 0);
-        break;
-      }
-      case 'fence':
-      case 'code_block':
-        push(token.content.replace(/\n$/, ''));
-        break;
-      case 'hr':
-        push('----');
-        break;
-      case 'tr_open':
-        tableRow = [];
-        break;
-      case 'tr_close':
-        push(tableRow?.join(' | ') ?? '', true);
-        tableRow = undefined;
-        break;
-      case 'table_close':
-        blocks.push('\n');
-        break;
-      default:
-        break;
-    }
-  }
-  return blocks
-    .join('')
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return toText(markdown.render(source)).trim();
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 
 // Every setting Stayflow reads, in one schema. `.env.example` documents the same names, and a test checks that
@@ -10,6 +11,15 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** A `whsec_` secret the Standard Webhooks library can decode (base64 after the prefix, not empty). */
+function standardSecret(value: string): boolean {
+  try {
+    return Boolean(new Webhook(value));
+  } catch {
+    return false;
+  }
+}
 
 const urlWithProtocols = (protocols: string[], example: string) =>
   z.string().refine(
@@ -88,8 +98,14 @@ export const Config = z.object({
   WEBHOOK_SECRET: z
     .string()
     .min(1)
+    // The Standard Webhooks form is base64 after the prefix; anything else is used as it is (effects/signature.ts).
+    .refine((v) => !v.startsWith('whsec_') || standardSecret(v), {
+      message: 'after whsec_ must come base64 (e.g. whsec_$(openssl rand -base64 32))',
+    })
     .optional()
-    .describe('Signs outbound webhooks (HMAC-SHA256, Stayflow-Signature header). Unset: webhooks go unsigned.'),
+    .describe(
+      'Signs outbound webhooks the Standard Webhooks way (webhook-id, webhook-timestamp, webhook-signature headers; HMAC-SHA256). whsec_<base64> or any string. Unset: webhooks go unsigned.',
+    ),
   SLACK_WEBHOOK_URL: urlWithProtocols(['https:'], 'https://hooks.slack.com/services/T000/B000/XXXX')
     .optional()
     .describe('Slack incoming webhook for notify steps on the slack channel. Unset: those steps are skipped.'),

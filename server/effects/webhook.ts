@@ -4,7 +4,7 @@ import type { Deliverer, EffectStep } from './perform.js';
 import { deliveryLog } from './deliveries.js';
 import { retryableStatus, sendJson } from './http-post.js';
 import { OutboundRefused, refusalOf, type OutboundPolicy } from './outbound-guard.js';
-import { webhookSignature } from './signature.js';
+import { signWebhook } from './signature.js';
 
 type WebhookEffect = Extract<Effect, { kind: 'webhook' }>;
 
@@ -58,9 +58,12 @@ export function webhookDeliverer(deps: {
     await log.start();
     let url = effect.url;
     for (let hops = 0; ; hops++) {
-      const headers: Record<string, string> = { 'idempotency-key': idempotencyKeyOf(step) };
-      if (deps.secret)
-        headers['stayflow-signature'] = webhookSignature(deps.secret, body, Math.floor(Date.now() / 1000));
+      // Signed per attempt (a fresh timestamp) under one message id, which is the idempotency key.
+      const id = idempotencyKeyOf(step);
+      const headers: Record<string, string> = {
+        'idempotency-key': id,
+        ...(deps.secret ? signWebhook(deps.secret, id, body, new Date()) : {}),
+      };
       let answer;
       try {
         answer = await sendJson(url, effect.method, body, headers, deps.timeoutMs ?? TIMEOUT_MS, deps.outbound);

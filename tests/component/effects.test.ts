@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveriesOfRun, deliveryLog } from '../../server/effects/deliveries.js';
 import { notifyDeliverer } from '../../server/effects/notify.js';
-import { verifyWebhookSignature } from '../../server/effects/signature.js';
+import { verifyWebhook } from '../../server/effects/signature.js';
 import { taskDeliverer } from '../../server/effects/task.js';
 import { webhookDeliverer } from '../../server/effects/webhook.js';
 import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
@@ -90,10 +90,11 @@ describe('webhook deliverer', () => {
     expect(await deliver()(step)).toEqual({ status: 'done', detail: `POST ${receiver.url('/ok')} answered 200 OK` });
     const [request] = receiver.to('/ok');
     expect(request!.headers['idempotency-key']).toBe(`run-1:${step.stepKey}`);
-    expect(verifyWebhookSignature(SECRET, request!.body, String(request!.headers['stayflow-signature']))).toBe(true);
-    expect(
-      verifyWebhookSignature('another-secret', request!.body, String(request!.headers['stayflow-signature'])),
-    ).toBe(false);
+    // Standard Webhooks: the message id is the idempotency key, and the signature verifies with the library.
+    expect(request!.headers['webhook-id']).toBe(`run-1:${step.stepKey}`);
+    expect(Math.abs(Number(request!.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    expect(verifyWebhook(SECRET, request!.body, request!.headers)).toBe(true);
+    expect(verifyWebhook('another-secret', request!.body, request!.headers)).toBe(false);
     const body = JSON.parse(request!.body);
     expect(body.stage).toBe('at-risk');
     expect(body.stayflow).toMatchObject({
@@ -155,7 +156,9 @@ describe('webhook deliverer', () => {
     await webhookDeliverer({ db: database.db, outbound: receiverPolicy() })(
       stepOf({ ...webhook('/ok'), nodeId: 'unsigned' }),
     );
-    expect(receiver.to('/ok').at(-1)!.headers['stayflow-signature']).toBeUndefined();
+    const unsigned = receiver.to('/ok').at(-1)!.headers;
+    expect(unsigned['webhook-signature']).toBeUndefined();
+    expect(unsigned['webhook-timestamp']).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { verifyWebhookSignature, webhookSignature } from '../../server/effects/signature.js';
+import { loadConfig } from '../../server/config.js';
+import { signWebhook, verifyWebhook } from '../../server/effects/signature.js';
 import { assigneeFor } from '../../server/effects/task.js';
 import { patchFor } from '../../server/effects/update-field.js';
 
@@ -7,12 +8,40 @@ import { patchFor } from '../../server/effects/update-field.js';
 // tests/component/effects.test.ts.
 
 describe('effect deliverers, pure parts', () => {
-  it('signs the timestamp with the body', () => {
-    const header = webhookSignature('s3cret', '{"a":1}', 1_700_000_000);
-    expect(header).toMatch(/^t=1700000000,v1=[0-9a-f]{64}$/);
-    expect(verifyWebhookSignature('s3cret', '{"a":1}', header)).toBe(true);
-    expect(verifyWebhookSignature('s3cret', '{"a":2}', header)).toBe(false);
-    expect(verifyWebhookSignature('s3cret', '{"a":1}', header.replace('t=1700000000', 't=1700000001'))).toBe(false);
+  it('signs webhooks as Standard Webhooks: the spec’s own example verifies, and a changed body, id or time does not', () => {
+    // The example of the Standard Webhooks test suite: this secret, id, time and body give exactly this signature.
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const body = '{"test": 2432232314}';
+    const headers = signWebhook(secret, 'msg_p5jXN8AQM9LWM0D4loKWxJek', body, new Date(1_614_265_330_000));
+    expect(headers).toEqual({
+      'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    });
+    // That example is years old: a receiver refuses it as a possible replay.
+    expect(verifyWebhook(secret, body, headers)).toBe(false);
+
+    const now = signWebhook('s3cret', 'run-1:crm', '{"a":1}', new Date());
+    expect(verifyWebhook('s3cret', '{"a":1}', now)).toBe(true);
+    expect(verifyWebhook('s3cret', '{"a":2}', now)).toBe(false);
+    expect(verifyWebhook('other', '{"a":1}', now)).toBe(false);
+    expect(verifyWebhook('s3cret', '{"a":1}', { ...now, 'webhook-id': 'run-2:crm' })).toBe(false);
+    const later = String(Number(now['webhook-timestamp']) + 1);
+    expect(verifyWebhook('s3cret', '{"a":1}', { ...now, 'webhook-timestamp': later })).toBe(false);
+    expect(verifyWebhook('s3cret', '{"a":1}', { 'webhook-id': 'run-1:crm' })).toBe(false);
+  });
+
+  it('keys a plain WEBHOOK_SECRET by its bytes, as a receiver’s library does given whsec_ + its base64', () => {
+    const now = signWebhook('plain secret ñ', 'run-1:crm', '{}', new Date());
+    const standard = `whsec_${Buffer.from('plain secret ñ').toString('base64')}`;
+    expect(verifyWebhook(standard, '{}', now)).toBe(true);
+  });
+
+  it('refuses at start-up a whsec_ WEBHOOK_SECRET that is not base64, naming the setting', () => {
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'whsec_not base64!' })).toThrow(/WEBHOOK_SECRET.*base64/);
+    expect(() => loadConfig({ WEBHOOK_SECRET: 'whsec_' })).toThrow(/WEBHOOK_SECRET/);
+    expect(loadConfig({ WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }).WEBHOOK_SECRET).toMatch(/^whsec_/);
+    expect(loadConfig({ WEBHOOK_SECRET: 'any string at all' }).WEBHOOK_SECRET).toBe('any string at all');
   });
 
   it('assigns to the owner or the manager, or says why nobody', () => {

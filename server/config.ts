@@ -49,6 +49,9 @@ export const Config = z.object({
     .default('.data')
     .describe('Where the embedded parts keep their files (memory:// keeps nothing).'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: flag
+    .optional()
+    .describe('Logs as lines for a person (pino-pretty) instead of JSON. Unset: when stdout is a terminal.'),
 
   TEMPORAL_ADDRESS: z
     .string()

@@ -1,6 +1,6 @@
-import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.js';
 import { DatabaseUnavailableError } from './db/database.js';
+import { createLogger } from './logger.js';
 import { startStack } from './stack.js';
 import { PortInUseError } from './temporal/dev-server.js';
 import { temporalCliPath } from './temporal/cli-path.js';
@@ -9,7 +9,7 @@ import { FIRST_SIGN_IN_HINT } from './auth/bootstrap.js';
 // The process entry: `npm start` (all parts in one process), or one role per container (STAYFLOW_ROLE).
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { role: config.STAYFLOW_ROLE } });
+  const logger = createLogger({ level: config.LOG_LEVEL, role: config.STAYFLOW_ROLE, pretty: config.LOG_PRETTY });
   const stack = await startStack(config, { logger, temporalCliPath: temporalCliPath() });
 
   const lines = [

@@ -3,6 +3,9 @@ import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kyse
 
 // Kysely's PostgresDialect speaks to a `pg`-style pool. PGlite is one connection, so this pool hands it out to one
 // borrower at a time: a transaction (BEGIN … COMMIT on one client) can never interleave with another query.
+// Not kysely-pglite-dialect (1.3.1): it declares PGlite ^0.2–^0.4 as a peer (npm refuses 0.5 without
+// --legacy-peer-deps), its driver has no savepoints (Kysely's PostgresDriver, used here, does), and it closes PGlite
+// without waiting for queued borrowers, where end() below lets the last transaction finish first.
 export function pglitePool(pg: PGlite): PostgresPool {
   let tail: Promise<void> = Promise.resolve();
   return {

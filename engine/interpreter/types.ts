@@ -206,7 +206,9 @@ export type TimelineKind =
   | 'failed'
   | 'migrated'
   | 'end'
-  | 'exit';
+  | 'exit'
+  /** The preview stopped looking ahead; the run itself goes on (simulator only). */
+  | 'horizon';
 
 /** One line of a run's story: what happened (or will, in a simulation), when, at which step, and why then. */
 export interface TimelineEntry {

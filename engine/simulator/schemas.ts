@@ -91,6 +91,10 @@ export const SimulationRequest = SimulationScript.extend({
   trigger: RunTrigger.optional().meta({
     description: 'What enrolled the run (trigger.* in conditions); default manual.',
   }),
+  horizonDays: z.number().int().min(1).max(36_500).optional().meta({
+    description:
+      'How many days ahead of the start the preview looks; default 1,827 (five years). A run that goes on past it ends the timeline with a "horizon" entry saying where it stands.',
+  }),
 }).meta({ id: 'SimulationRequest' });
 export type SimulationRequest = z.infer<typeof SimulationRequest>;
 

@@ -16,7 +16,17 @@ export interface SimulationInput extends RunInput, Partial<SimulationScript> {
   governance?: PreviewGovernance;
   /** The install's CSMs and teams (and the stored account's owner), for assignOwner steps; unset: not known. */
   people?: AssignmentDirectory;
+  /** How many days ahead the preview looks (PREVIEW_HORIZON_DAYS unless given). */
+  horizonDays?: number;
 }
+
+/**
+ * Five years: every shipped playbook's dated steps (renewal at -120 d, upsell moments, loyalty tiers into Platinum)
+ * fall well inside it. A playbook that loops for as long as the account stays (loyalty's weekly Platinum check-in)
+ * would otherwise preview to the interpreter's 5,000-step bound, some 47 years and a megabyte of timeline.
+ */
+export const PREVIEW_HORIZON_DAYS = 1_827;
+const DAY_MS = 86_400_000;
 
 /**
  * The time-travel preview: the same interpreter as the Temporal run, driven by a virtual clock that jumps to each
@@ -82,8 +92,11 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
     return undefined;
   };
 
+  const horizon = start + (input.horizonDays ?? PREVIEW_HORIZON_DAYS) * DAY_MS;
   const driver: Driver = {
     now: () => clock,
+    // Past the horizon the interpreter stops at its next step boundary, as it does before a continue-as-new.
+    shouldPause: () => clock > horizon,
     async sleepUntil(at) {
       const interrupted = interruption(at);
       if (interrupted) {
@@ -175,5 +188,18 @@ export async function simulate(input: SimulationInput): Promise<RunResult> {
       throw new ExitRequested(exitEvent.exit, exitEvent.event.time);
     }
   }
-  return runPlaybook(input, driver);
+  const { checkpoint, ...result } = await runPlaybook(input, driver);
+  if (!checkpoint) return result;
+  // The preview stops looking; the run would not stop here. The last line says so, and where the run stands.
+  const standing = input.playbook.nodes[checkpoint.nodeId];
+  const days = input.horizonDays ?? PREVIEW_HORIZON_DAYS;
+  result.timeline.push({
+    at: result.endedAt,
+    day: Math.floor((Date.parse(result.endedAt) - checkpoint.enrolledAt) / DAY_MS),
+    nodeId: checkpoint.nodeId,
+    kind: 'horizon',
+    summary: `Preview ends here; the run goes on at '${standing?.label ?? checkpoint.nodeId}'`,
+    why: `the preview looks ${days.toLocaleString('en')} days ahead (horizonDays); the run itself has no such limit`,
+  });
+  return result;
 }

@@ -32,6 +32,7 @@ export async function previewPlaybook(
       ...(installed && { governance: installed.governance }),
       ...(installed?.people && { people: installed.people }),
       ...(body.trigger && { trigger: body.trigger }),
+      ...(body.horizonDays && { horizonDays: body.horizonDays }),
     });
   } catch (error) {
     if (error instanceof RangeError)

@@ -645,9 +645,10 @@ describe('loyalty tiers (seed)', () => {
     expect(tier('bronze').map((s) => s.date)).toEqual(planned([0, 30, 60, 90, 120, 150]));
     expect(tier('silver').map((s) => s.date)).toEqual(planned([180, 210, 240, 270, 300, 330]));
     expect(tier('gold').map((s) => s.date)).toEqual(planned(Array.from({ length: 26 }, (_, k) => 365 + 14 * k)));
-    // Past the third year, every week: ten years of Platinum, each on the start date's weekday.
+    // Past the second year, every week, each on the start date's weekday, to the preview's five-year horizon.
     const platinum = tier('platinum').map((s) => s.date);
-    expect(platinum.slice(0, 520)).toEqual(planned(Array.from({ length: 520 }, (_, k) => 730 + 7 * k)));
+    expect(platinum).toEqual(planned(Array.from({ length: platinum.length }, (_, k) => 730 + 7 * k)));
+    expect(platinum.length).toBe(157);
     // In order: a tier change moves the account to the next tier's cadence, never back.
     expect([...new Set(steps.map((s) => s.what))]).toEqual([
       'loyalty-bronze',
@@ -659,9 +660,25 @@ describe('loyalty tiers (seed)', () => {
     const decided = result.timeline.filter((e) => e.nodeId === 'goldNext');
     expect(decided).toHaveLength(26);
     expect(decided.at(-1)!.summary).toBe('Platinum next? (709+ days in): platinum');
-    // A preview stops where every run would: the engine's bound on steps, said plainly (decades away).
+    // The preview stops looking after five years and says the run goes on; it does not claim the run ends.
+    expect(result.timeline.at(-1)).toMatchObject({
+      kind: 'horizon',
+      nodeId: 'platinum',
+      summary: expect.stringContaining('Preview ends here; the run goes on'),
+    });
+    expect(result.timeline.at(-1)!.day).toBeGreaterThanOrEqual(1_827);
+    expect(result.timeline.at(-2)!.day).toBeLessThanOrEqual(1_827);
+  });
+
+  it('asked to look a century ahead, the preview shows where every run stops: the engine’s bound on steps', async () => {
+    const { steps, result } = await plan(
+      'loyalty-tiers',
+      MADRID,
+      { segment: 'tech-touch', startDate },
+      { horizonDays: 36_500 },
+    );
     expect(result.timeline.at(-1)).toMatchObject({ kind: 'end', summary: 'Run stopped' });
-    expect(platinum.length).toBeGreaterThan(40 * 52);
+    expect(steps.filter((s) => s.what === 'loyalty-platinum').length).toBeGreaterThan(40 * 52);
   });
 
   it('an account imported at 14 months gets its Gold check-in at once, then every two weeks', async () => {

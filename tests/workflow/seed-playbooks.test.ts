@@ -1,9 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.js';
-import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
@@ -19,14 +16,13 @@ import {
 } from '../../engine/workflows/playbook-signals.js';
 import { createContact } from '../../server/accounts/contacts.js';
 import { accountSnapshot, createAccount } from '../../server/accounts/store.js';
-import { openDatabase, type AppDatabase } from '../../server/db/database.js';
-import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
+import type { AppDatabase } from '../../server/db/database.js';
 import { loadSeedPlaybooks } from '../../server/playbooks/seed.js';
 import { catchUpStart } from '../../engine/triggers/catch-up.js';
 import { installShippedTemplates } from '../../server/templates/shipped.js';
 import { templateCompileContext } from '../../server/templates/store.js';
 import { recordHistory } from '../support/histories.js';
-import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
+import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // Every seed playbook run on the time-skipping Temporal server with the real activities — the shipped templates in
 // PGlite, the email sender, the CSM task store — and a real SMTP server. For a high-touch account in Spanish
@@ -36,46 +32,18 @@ import { startTimeSkipping, workflowBundle } from '../support/time-skipping.js';
 const TASK_QUEUE = 'seed-playbooks';
 let env: TestWorkflowEnvironment;
 let database: AppDatabase;
-let catcher: SmtpCatcher;
-let transport: MailTransport;
-let worker: Worker;
-let running: Promise<void>;
 
+let stack: WorkflowStack;
 beforeAll(async () => {
-  env = await startTimeSkipping();
-  database = await openDatabase({ dataDir: 'memory://' });
-  await installShippedTemplates(database.db);
-  catcher = await startSmtpCatcher({ db: database.db, port: 0 });
-  transport = createMailTransport(catcher.url);
-  worker = await Worker.create({
-    connection: env.nativeConnection,
+  stack = await startWorkflowStack({
     taskQueue: TASK_QUEUE,
-    workflowBundle: workflowBundle(),
-    activities: createActivities({
-      db: database.db,
-      transport,
-      mailFrom: 'Acme Success <success@acme.example>',
-      temporal: env.client,
-      taskQueue: TASK_QUEUE,
-      email: {
-        publicUrl: 'https://stayflow.test',
-        linkSecret: 'a-test-secret-that-is-long-enough-for-links',
-        company: 'Acme Analytics',
-        postalAddress: 'Calle Mayor 1, 28013 Madrid',
-      },
-    }),
+    email: { company: 'Acme Analytics', postalAddress: 'Calle Mayor 1, 28013 Madrid' },
+    prepare: (db) => installShippedTemplates(db.db),
   });
-  running = worker.run();
+  ({ env, database } = stack);
 }, 120_000);
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  transport?.close();
-  await catcher?.close();
-  await database?.close();
-  await env?.teardown();
-});
+afterAll(() => stack?.close());
 
 const seeds = await loadSeedPlaybooks();
 async function seed(key: string): Promise<CompiledPlaybook> {

@@ -12,7 +12,7 @@ import { accountWorkflowId } from '../engine/workflows/account-signals.js';
 import { accountSnapshot } from '../server/accounts/store.js';
 import type { Db } from '../server/db/database.js';
 import { enroll } from '../server/playbooks/runs.js';
-import { compiledVersion, findPlaybook } from '../server/playbooks/store.js';
+import { compiledVersion, enrollableVersion, findPlaybook } from '../server/playbooks/store.js';
 import { bounded, importAccounts, post, publishSleeper, startBenchStack, type BenchStack } from './bench-stack.js';
 import { startLoadGenerator, type LoadGenerator } from './load/client.js';
 import { median, note, report, startBench } from './measure.js';
@@ -29,6 +29,8 @@ const PER_EVENTS_ROUND = 30;
 const IN_FLIGHT = 8;
 const ROUNDS = 2;
 const BREAKDOWN = 30;
+/** Events one at a time, each timed from the POST to its run's start, interleaved with raw starts. */
+const EVENT_LATENCY = 12;
 
 type Way = 'raw' | 'api' | 'events';
 
@@ -55,7 +57,7 @@ async function run(bench: BenchStack, load: LoadGenerator): Promise<void> {
   const accounts = await importAccounts(
     bench,
     'enroll',
-    (ROUNDS + 1) * (2 * PER_ROUND + PER_EVENTS_ROUND) + 2 * BREAKDOWN,
+    (ROUNDS + 1) * (2 * PER_ROUND + PER_EVENTS_ROUND) + 2 * BREAKDOWN + 2 * EVENT_LATENCY,
   );
   let taken = 0;
   const take = (n: number) => accounts.slice(taken, (taken += n));
@@ -155,7 +157,9 @@ async function run(bench: BenchStack, load: LoadGenerator): Promise<void> {
     });
   }
   await breakdown(bench, take(2 * BREAKDOWN), rawStart);
-  await eventsPath(bench, lastEventAccount);
+  const quietAccount = await eventLatency(bench, take(2 * EVENT_LATENCY), rawStart);
+  await eventsPath(bench, lastEventAccount, 'in a round, 8 in flight');
+  await eventsPath(bench, quietAccount, 'one at a time');
   await noteRowSizes(db, ['account_events', 'account_health', 'accounts', 'playbook_versions']);
 }
 
@@ -191,7 +195,8 @@ async function breakdown(
     const inProcess = async () => {
       let t0 = performance.now();
       let q = queries;
-      const ir = await compiledVersion(db, await findPlaybook(db, 'bench-enroll'));
+      // As the route reads it: the playbook's row, the compiled version from memory once read.
+      const ir = await enrollableVersion(db, 'bench-enroll');
       phases.playbook.push(performance.now() - t0);
       count.playbook += queries - q;
       t0 = performance.now();
@@ -200,7 +205,8 @@ async function breakdown(
       phases.account.push(performance.now() - t0);
       count.account += queries - q;
       t0 = performance.now();
-      await enroll({ temporal: context.temporal, config: context.config }, ir, account);
+      // With the database, as the route's context has it: the account's calendar settings are read too.
+      await enroll({ temporal: context.temporal, config: context.config, db }, ir, account);
       phases.start.push(performance.now() - t0);
     };
     const overHttp = async () => {
@@ -229,21 +235,110 @@ async function breakdown(
   });
 }
 
+/**
+ * One event at a time, from `POST /api/events` to its run's start (the playbook enrolls once, so the run's workflow
+ * id is known and polled every 5 ms), against one raw start: the latency of the account workflow's chain of tasks,
+ * which the rate above, measured with the machine saturated, blurs.
+ */
+async function eventLatency(
+  bench: BenchStack,
+  ids: string[],
+  rawStart: (account: RunInput['account']) => Promise<void>,
+): Promise<string> {
+  const { context } = bench.stack;
+  const eventsUrl = `${bench.apiUrl}/api/events`;
+  const event: number[] = [];
+  const raw: number[] = [];
+  const half = ids.length / 2;
+  for (let i = 0; i < half; i++) {
+    const snapshot = await accountSnapshot(context.database.db, ids[half + i]!);
+    let t0 = performance.now();
+    await rawStart(snapshot);
+    raw.push(performance.now() - t0);
+    const accountId = ids[i]!;
+    const run = context.temporal.workflow.getHandle(`playbook:bench-events:account:${accountId}`);
+    t0 = performance.now();
+    await post(eventsUrl, bench.headers, { accountId, name: 'bench.signup' }, 202);
+    const deadline = t0 + 60_000;
+    for (;;) {
+      const started = await run.describe().then(
+        () => true,
+        () => false,
+      );
+      if (started) break;
+      if (performance.now() > deadline) throw new Error(`the run of ${accountId} did not start in 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    event.push(performance.now() - t0);
+  }
+  report(
+    'one event enrollment, sequential (POST → run started)',
+    'one raw workflow.start',
+    median(raw),
+    median(event),
+    {
+      note: 'latency with nothing else in flight: the ingestion, then the account workflow up to its enrollAccount',
+    },
+  );
+  return ids[half - 1]!;
+}
+
 /** What enrolling through an event costs inside Temporal: the account workflow's history for one such account. */
-async function eventsPath(bench: BenchStack, accountId: string): Promise<void> {
-  const history = await bench.stack.context.temporal.workflow.getHandle(accountWorkflowId(accountId)).fetchHistory();
+async function eventsPath(bench: BenchStack, accountId: string, how: string): Promise<void> {
+  const handle = bench.stack.context.temporal.workflow.getHandle(accountWorkflowId(accountId));
+  // The whole message, not only up to the run's start: until nothing is pending (10 s at most).
+  for (const deadline = performance.now() + 10_000; performance.now() < deadline;) {
+    const { raw } = await handle.describe();
+    if (!raw.pendingActivities?.length && !raw.pendingWorkflowTask) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const history = await handle.fetchHistory();
   const activities = new Map<string, number>();
+  const locals = new Map<string, number>();
   let tasks = 0;
   let signals = 0;
+  // Where the time went: each workflow task's wait in the queue and its run (local activities run inside it), each
+  // scheduled activity from scheduled to completed, in milliseconds.
+  const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+    t ? Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6 : 0;
+  const timeline: string[] = [];
+  let taskScheduled = 0;
+  let taskStarted = 0;
+  let activityScheduled = 0;
   for (const event of history.events ?? []) {
+    const at = ms(event.eventTime);
+    if (event.workflowTaskScheduledEventAttributes) taskScheduled = at;
+    if (event.workflowTaskStartedEventAttributes) taskStarted = at;
+    if (event.workflowTaskCompletedEventAttributes)
+      timeline.push(`task ${(taskStarted - taskScheduled).toFixed(0)}+${(at - taskStarted).toFixed(0)}`);
+    if (event.activityTaskScheduledEventAttributes) activityScheduled = at;
+    if (event.activityTaskCompletedEventAttributes) timeline.push(`activity ${(at - activityScheduled).toFixed(0)}`);
     const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
     if (name) activities.set(name, (activities.get(name) ?? 0) + 1);
+    const local = localActivityType(event.markerRecordedEventAttributes);
+    if (local) locals.set(local, (locals.get(local) ?? 0) + 1);
     if (event.workflowTaskCompletedEventAttributes) tasks++;
     if (event.signalExternalWorkflowExecutionInitiatedEventAttributes) signals++;
   }
-  const list = [...activities].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ');
+  const list = (counts: Map<string, number>) =>
+    [...counts].map(([name, n]) => (n > 1 ? `${name} ×${n}` : name)).join(', ') || 'none';
   note(
-    `one event-triggered enrollment, in the account's workflow: ${history.events?.length ?? 0} history events, ` +
-      `${tasks} workflow tasks, one after another; activities: ${list}; ${signals} signal(s) to runs`,
+    `one event-triggered enrollment (${how}), in the account's workflow: ${history.events?.length ?? 0} history ` +
+      `events, ${tasks} workflow tasks, one after another; activities: ${list(activities)}; local activities (no ` +
+      `round trip to the server): ${list(locals)}; ${signals} signal(s) to runs; ms (task: queued+ran): ` +
+      timeline.join(', '),
   );
+}
+
+/** A local activity's type, from its marker (the SDK records its result as JSON in the marker's `data`). */
+function localActivityType(marker: { markerName?: string | null; details?: unknown } | null | undefined) {
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const details = marker.details as Record<string, { payloads?: { data?: Uint8Array | null }[] | null }> | undefined;
+  const data = details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    return (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type;
+  } catch {
+    return undefined;
+  }
 }

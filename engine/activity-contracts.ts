@@ -103,6 +103,11 @@ export interface AccountEntityActivities {
   }): Promise<{ timeZone: string; today: string; fields: Record<string, unknown> } | undefined>;
   /** Every published playbook's current version, as trigger evaluation needs it. */
   publishedPlaybooks(): Promise<PublishedPlaybook[]>;
+  /**
+   * The same, with a stamp of what is published (changed by any publish, archive or unarchive); given the stamp
+   * the workflow already holds and nothing changed, the list is left out (the workflow keeps its copy).
+   */
+  publishedPlaybooksSince(request: { stamp?: string }): Promise<{ stamp: string; playbooks?: PublishedPlaybook[] }>;
   /** `trigger`: what enrolled the account, the run's trigger.* (absent from histories recorded before it). */
   enrollAccount(request: {
     accountId: string;

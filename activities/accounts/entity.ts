@@ -5,7 +5,7 @@ import { appliedSeq, saveAppliedSeq } from '../../server/events/cursors.js';
 import { eventsAfter } from '../../server/events/store.js';
 import { scoreAndRecord } from '../../server/health/service.js';
 import { activeRunsOf, type EnrollContext } from '../../server/playbooks/runs.js';
-import { publishedPlaybooks } from '../../server/playbooks/store.js';
+import { publishedPlaybooks, publishedPlaybooksSince } from '../../server/playbooks/store.js';
 import { enrollOnTrigger } from '../../server/playbooks/trigger-enroll.js';
 
 /**
@@ -40,6 +40,8 @@ export function accountEntityActivities(deps: { db: Db } & EnrollContext): Accou
     },
 
     publishedPlaybooks: () => publishedPlaybooks(db),
+
+    publishedPlaybooksSince: ({ stamp }) => publishedPlaybooksSince(db, stamp),
 
     enrollAccount: ({ accountId, playbookKey, reason, trigger }) =>
       enrollOnTrigger(deps, accountId, playbookKey, reason, trigger),

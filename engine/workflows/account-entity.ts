@@ -4,6 +4,7 @@ import {
   getExternalWorkflowHandle,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,6 +24,17 @@ import { runTriggerOf } from '../interpreter/run-trigger.js';
 
 const acts = proxyActivities<AccountEntityActivities>({
   startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+/**
+ * Past FEWER_ROUND_TRIPS_PATCH, the reads (and the idempotent writes: the event cursor, the score) run as local
+ * activities, inside the workflow task that needs them, instead of a workflow task and an activity task each
+ * through the Temporal server. Only enrolling, which starts another workflow, stays a scheduled activity: the
+ * server records its result, so a crashed worker does not enroll twice. Past a minute of retries, a local activity
+ * waits on a timer between attempts (the SDK's default), so an outage of the database does not pin the task.
+ */
+const local = proxyLocalActivities<AccountEntityActivities>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
@@ -47,6 +59,13 @@ export interface AccountEntityInput {
 const EVENT_BATCH = 100;
 /** Histories from before catch-up evaluated no date trigger on a change of fields; replaying them must not either. */
 export const CATCH_UP_PATCH = 'stayflow-date-catch-up';
+/**
+ * Histories from before it applied a message in up to 11 workflow tasks one after another (9 activities, three
+ * visibility queries, every published playbook's IR read again). Past it: local activities for the reads, the
+ * published playbooks kept in the workflow and re-read only when their stamp changes, one list of the account's
+ * runs per message (none when nothing needs it), and the signals of one message sent together.
+ */
+export const FEWER_ROUND_TRIPS_PATCH = 'stayflow-account-fewer-round-trips';
 const KEPT_DECISIONS = 50;
 
 /**
@@ -64,6 +83,11 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
   let tracked: AccountRunRef[] = [...(input.tracked ?? [])];
   const queue: Message[] = [...(input.pending ?? [])];
   const decisions: EnrollmentDecision[] = [...(input.decisions ?? [])];
+  /** The published playbooks as last read, with their stamp (past FEWER_ROUND_TRIPS_PATCH). */
+  let publishedCache: { stamp: string; playbooks: PublishedPlaybook[] } | undefined;
+  /** Past FEWER_ROUND_TRIPS_PATCH, how the current message is applied, and the account's runs listed for it. */
+  let fewer = false;
+  let listedForMessage: AccountRunRef[] | undefined;
 
   // Several "new events" signals in a row need one read: the read takes every event after the cursor.
   setHandler(eventsRecordedSignal, () => {
@@ -99,18 +123,21 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
 
   /** Applies one message; false when the account no longer exists (the workflow then ends). */
   async function apply(message: Message): Promise<boolean> {
+    fewer = patched(FEWER_ROUND_TRIPS_PATCH);
+    listedForMessage = undefined;
+    const io = fewer ? local : acts;
     // The sweep reads the account as of its instant, which also gives the account's local date for date triggers.
-    const account = await acts.accountFields({
+    const account = await io.accountFields({
       accountId,
       ...(message.kind === 'sweep' && { asOf: message.asOf }),
     });
     if (!account) return false;
     let playbooks: PublishedPlaybook[] | undefined;
-    const published = async () => (playbooks ??= await acts.publishedPlaybooks());
+    const published = async () => (playbooks ??= fewer ? await cachedPublished() : await acts.publishedPlaybooks());
 
     if (message.kind === 'events') {
       for (;;) {
-        const batch = await acts.accountEventsAfter({ accountId, afterSeq: appliedSeq, limit: EVENT_BATCH });
+        const batch = await io.accountEventsAfter({ accountId, afterSeq: appliedSeq, limit: EVENT_BATCH });
         appliedSeq = batch.afterSeq;
         for (const event of batch.events) {
           await happen(
@@ -121,7 +148,7 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
           );
           appliedSeq = event.seq;
         }
-        if (batch.events.length > 0) await acts.saveAppliedSeq({ accountId, seq: appliedSeq });
+        if (batch.events.length > 0) await io.saveAppliedSeq({ accountId, seq: appliedSeq });
         if (batch.events.length < EVENT_BATCH) break;
       }
       await rescore(new Date().toISOString(), published);
@@ -141,8 +168,15 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
     return true;
   }
 
+  /** The published playbooks, read again only when what is published changed (a publish is seen at once). */
+  async function cachedPublished(): Promise<PublishedPlaybook[]> {
+    const read = await local.publishedPlaybooksSince({ ...(publishedCache && { stamp: publishedCache.stamp }) });
+    if (read.playbooks || !publishedCache) publishedCache = { stamp: read.stamp, playbooks: read.playbooks ?? [] };
+    return publishedCache.playbooks;
+  }
+
   async function rescore(asOf: string, published: () => Promise<PublishedPlaybook[]>, from?: string) {
-    const score = await acts.rescoreAccount({ accountId, asOf });
+    const score = await (fewer ? local : acts).rescoreAccount({ accountId, asOf });
     const before = riskLevel ?? from ?? score.from;
     riskLevel = score.to;
     if (before !== score.to) {
@@ -197,6 +231,8 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
       startedNow.add(outcome.workflowId);
       tracked.push({ workflowId: outcome.workflowId, playbookKey: match.playbookKey });
       const started = playbooks.find((p) => p.key === match.playbookKey)!;
+      // A playbook that supersedes none of the published ones has no run to end: no need to list them.
+      if (fewer && supersededBy(started, playbooks).length === 0) continue;
       const runs = await runsOfAccount();
       const superseded = new Set(
         supersededBy(
@@ -204,11 +240,10 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
           runs.flatMap((r) => playbooks.filter((p) => p.key === r.playbookKey)),
         ).map((p) => p.key),
       );
-      for (const run of runs.filter((r) => superseded.has(r.playbookKey))) {
-        await signalRun(run, (handle) =>
-          handle.signal(exitRunSignal, { label: `Superseded by ${started.name}`, reason: match.reason }),
-        );
-      }
+      const exit = { label: `Superseded by ${started.name}`, reason: match.reason };
+      const ending = runs.filter((r) => superseded.has(r.playbookKey));
+      if (fewer) await Promise.all(ending.map((run) => signalRun(run, (handle) => handle.signal(exitRunSignal, exit))));
+      else for (const run of ending) await signalRun(run, (handle) => handle.signal(exitRunSignal, exit));
     }
     if (happening.kind === 'event') {
       // A run started by this very event does not also receive it: it did not wait for it.
@@ -223,17 +258,24 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
     }
   }
 
+  /**
+   * The account's running runs: those visibility lists and those this workflow started (visibility lags starts).
+   * Past FEWER_ROUND_TRIPS_PATCH, listed once per message: runs started while applying it are in `tracked`.
+   */
   async function runsOfAccount(): Promise<AccountRunRef[]> {
-    const listed = await acts.accountRuns({ accountId });
+    const listed = fewer
+      ? (listedForMessage ??= await local.accountRuns({ accountId }))
+      : await acts.accountRuns({ accountId });
     const all = new Map([...tracked, ...listed].map((r) => [r.workflowId, r]));
     return [...all.values()];
   }
 
   async function tellRuns(send: (run: AccountRunRef) => Promise<void>, except: ReadonlySet<string> = new Set()) {
-    for (const run of await runsOfAccount()) {
-      if (except.has(run.workflowId)) continue;
-      await signalRun(run, () => send(run));
-    }
+    const runs = (await runsOfAccount()).filter((run) => !except.has(run.workflowId));
+    // Each run hears this message's signals in order (every call here waits for all of its signals); different
+    // runs need no order between them, so past the patch one workflow task sends them all.
+    if (fewer) await Promise.all(runs.map((run) => signalRun(run, () => send(run))));
+    else for (const run of runs) await signalRun(run, () => send(run));
   }
 
   /** Signals a run; a run that has ended is forgotten (a signal to it fails, which is expected, not an error). */
@@ -245,6 +287,7 @@ export async function accountEntityWorkflow(input: AccountEntityInput): Promise<
       await send(getExternalWorkflowHandle(run.workflowId));
     } catch {
       tracked = tracked.filter((r) => r.workflowId !== run.workflowId);
+      listedForMessage = listedForMessage?.filter((r) => r.workflowId !== run.workflowId);
     }
   }
 }

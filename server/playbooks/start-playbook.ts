@@ -6,7 +6,7 @@ import type { Deliverer } from '../effects/perform.js';
 import { deliveryLog } from '../effects/deliveries.js';
 import { isDomainError } from '../errors.js';
 import { enroll } from './runs.js';
-import { compiledVersion, findPlaybook } from './store.js';
+import { enrollableVersion } from './store.js';
 
 type StartPlaybookEffect = Extract<Effect, { kind: 'startPlaybook' }>;
 
@@ -46,8 +46,7 @@ export function startPlaybookDeliverer(deps: {
       });
     }
     try {
-      const playbook = await findPlaybook(deps.db, effect.playbook);
-      const version = await compiledVersion(deps.db, playbook);
+      const version = await enrollableVersion(deps.db, effect.playbook);
       const trigger = { type: 'playbook' as const, playbook: step.run?.playbookKey ?? '', workflowId: step.workflowId };
       const ctx = { db: deps.db, temporal: deps.temporal, config: { TEMPORAL_TASK_QUEUE: deps.taskQueue } };
       const run = await enroll(ctx, version, account, effect.reason, trigger);

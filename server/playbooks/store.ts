@@ -12,6 +12,8 @@ import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
 import { compileContext } from './compile-context.js';
 import { isUuid } from '../db/uuid.js';
+import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { cachedVersion, keepVersion } from './compiled-cache.js';
 
 // A draft may be unfinished (the editor saves work in progress), but it needs a key and a name to be filed.
 const DraftIdentity = z.object({ key: PlaybookKey, name: z.string().trim().min(1, { error: 'must not be empty' }) });
@@ -253,11 +255,15 @@ export async function findVersion(db: Db, playbook: PlaybookRecord, version: num
   return { ...versionOf(row), definition: row.definition };
 }
 
+/** What reading a version needs of a playbook: which one, which version is current, whether it is archived. */
+export type PlaybookRef = Pick<PlaybookRecord, 'id' | 'key' | 'currentVersion' | 'archivedAt'>;
+
 /**
  * A published version's IR; without `version`, the current one — what an enrollment starts, so an archived
  * playbook answers 409 there (a manual enrollment reads the message; the account workflow records it as why not).
+ * Versions are immutable: each is read from the database once, then kept in memory (compiled-cache.ts).
  */
-export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?: number): Promise<CompiledPlaybook> {
+export async function compiledVersion(db: Db, playbook: PlaybookRef, version?: number): Promise<CompiledPlaybook> {
   if (version === undefined && playbook.archivedAt !== null) {
     throw new DomainError(
       'conflict',
@@ -273,6 +279,8 @@ export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?
       `Playbook '${playbook.key}' has no published version yet; publish it first`,
     );
   }
+  const cached = cachedVersion(playbook.id, wanted);
+  if (cached) return cached;
   const row = await db
     .selectFrom('playbook_versions')
     .select('compiled')
@@ -280,16 +288,62 @@ export async function compiledVersion(db: Db, playbook: PlaybookRecord, version?
     .where('version', '=', wanted)
     .executeTakeFirst();
   if (!row) throw notFound(`Version ${wanted} of playbook ${playbook.key}`);
-  return row.compiled as CompiledPlaybook;
+  return keepVersion(playbook.id, wanted, row.compiled as CompiledPlaybook);
+}
+
+/**
+ * The current version of a playbook to enroll in (by id or key), with the same answers as `findPlaybook` then
+ * `compiledVersion` — not found, archived, not published — in one small query: the playbook's row without its
+ * draft, the IR from memory once read.
+ */
+export async function enrollableVersion(db: Db, idOrKey: string): Promise<CompiledPlaybook> {
+  const row = await db
+    .selectFrom('playbooks')
+    .select(['id', 'key', 'current_version', 'archived_at'])
+    .where(isUuid(idOrKey) ? 'id' : 'key', '=', idOrKey)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Playbook ${idOrKey}`);
+  return compiledVersion(db, {
+    id: row.id,
+    key: row.key,
+    currentVersion: row.current_version,
+    archivedAt: row.archived_at?.toISOString() ?? null,
+  });
 }
 
 /** Every published, trigger-relevant playbook in its current version: what an account's workflow matches against. */
 export async function publishedPlaybooks(db: Db): Promise<PublishedPlaybook[]> {
-  const published: PublishedPlaybook[] = [];
-  for (const playbook of await listPlaybooks(db)) {
-    if (playbook.currentVersion === null) continue;
-    const ir = await compiledVersion(db, playbook);
-    published.push({
+  return (await publishedPlaybooksSince(db)).playbooks!;
+}
+
+/**
+ * The published playbooks with a stamp of what is published (each unarchived playbook's id and current version,
+ * in name order): a publish, an archive or an unarchive changes it. Given the stamp the caller already holds and
+ * nothing changed, the list is left out — the account workflow keeps its copy and reads one small query a message.
+ */
+export async function publishedPlaybooksSince(
+  db: Db,
+  known?: string,
+): Promise<{ stamp: string; playbooks?: PublishedPlaybook[] }> {
+  const rows = await db
+    .selectFrom('playbooks')
+    .select(['id', 'key', 'current_version'])
+    .where('archived_at', 'is', null)
+    .where('current_version', 'is not', null)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
+  const stamp = rows.map((r) => `${r.id}@${r.current_version}`).join(',');
+  if (known !== undefined && stamp === known) return { stamp };
+  const playbooks: PublishedPlaybook[] = [];
+  for (const row of rows) {
+    const ir = await compiledVersion(db, {
+      id: row.id,
+      key: row.key,
+      currentVersion: row.current_version,
+      archivedAt: null,
+    });
+    playbooks.push({
       key: ir.key,
       version: ir.version,
       name: ir.name,
@@ -297,5 +351,5 @@ export async function publishedPlaybooks(db: Db): Promise<PublishedPlaybook[]> {
       enrollment: ir.enrollment,
     });
   }
-  return published;
+  return { stamp, playbooks };
 }

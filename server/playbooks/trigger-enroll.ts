@@ -3,7 +3,7 @@ import { accountConditionFields } from '../accounts/condition-fields.js';
 import type { Db } from '../db/database.js';
 import { isDomainError } from '../errors.js';
 import { enroll, type EnrollContext } from './runs.js';
-import { compiledVersion, findPlaybook } from './store.js';
+import { enrollableVersion } from './store.js';
 
 export type TriggerEnrollment =
   { started: true; workflowId: string; version: number } | { started: false; reason: string };
@@ -20,8 +20,7 @@ export async function enrollOnTrigger(
   trigger?: RunTrigger,
 ): Promise<TriggerEnrollment> {
   try {
-    const playbook = await findPlaybook(deps.db, playbookKey);
-    const ir = await compiledVersion(deps.db, playbook);
+    const ir = await enrollableVersion(deps.db, playbookKey);
     // With its health fields, so the run's branches and exit criteria see the score that started it.
     const run = await enroll(deps, ir, await accountConditionFields(deps.db, accountId), reason, trigger);
     return { started: true, workflowId: run.workflowId, version: run.version };

@@ -22,8 +22,27 @@ export interface Holiday {
   name: string;
 }
 
+/**
+ * Every enrollment of an account with a holiday country asks for the same few answers, and the library evaluates its
+ * rules anew each time (70–250 ms for three years of US holidays on the bench machine): answers are kept, by code
+ * and years — the data ships with the library, so they cannot change while the process runs.
+ */
+const kept = new Map<string, readonly Readonly<Holiday>[]>();
+const KEPT = 500;
+
 /** The public holidays of a country (or region) in the given years, in date order; none for an unknown code. */
 export function publicHolidays(code: string, years: readonly number[]): Holiday[] {
+  const key = `${code}|${years.join(',')}`;
+  let found = kept.get(key);
+  if (!found) {
+    found = Object.freeze(lookUp(code, years).map((h) => Object.freeze(h)));
+    if (kept.size >= KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(key, found);
+  }
+  return [...found];
+}
+
+function lookUp(code: string, years: readonly number[]): Holiday[] {
   const where = split(code);
   if (!where) return [];
   const library = where.state ? new Holidays(where.country, where.state) : new Holidays(where.country);

@@ -50,13 +50,14 @@ async function publish(definition: ReturnType<typeof playbook>) {
   expect((await api('POST', `/api/playbooks/${definition.key}/publish`)).status).toBe(201);
 }
 
-async function newAccount(renewalDate = '2027-09-30') {
+async function newAccount(renewalDate = '2027-09-30', fields: Record<string, unknown> = {}) {
   const externalId = `entity-${randomUUID()}`;
   const res = await api('POST', '/api/accounts', {
     externalId,
     name: 'Entity Test Co',
     timeZone: 'Europe/Madrid',
     renewalDate,
+    ...fields,
   });
   expect(res.status).toBe(201);
   return { id: res.body.id as string, externalId };
@@ -97,11 +98,12 @@ describe('the account entity workflow', () => {
 
   it('enrolls when an operator changes a field the playbook listens to', async () => {
     const key = `entity-field-${Date.now()}`;
-    await publish(playbook(key, { type: 'fieldChanged', field: 'renewalDate' }));
-    const account = await newAccount('2027-09-30');
-    const patched = await api('PATCH', `/api/accounts/${account.id}`, { renewalDate: '2027-12-31' });
+    // Not a date field: a new account's dates count as set from nothing (catch-up), which would enroll it at once.
+    await publish(playbook(key, { type: 'fieldChanged', field: 'segment' }));
+    const account = await newAccount('2027-09-30', { segment: 'tech-touch' });
+    const patched = await api('PATCH', `/api/accounts/${account.id}`, { segment: 'high-touch' });
     expect(patched.status).toBe(200);
-    expect(patched.body.changed).toEqual(['renewalDate']);
+    expect(patched.body.changed).toEqual(['segment']);
     const [run] = await until('the run to start', async () => {
       const runs = await runsOf(account.id, key);
       return runs.length ? runs : undefined;
@@ -110,7 +112,7 @@ describe('the account entity workflow', () => {
       const d = (await api('GET', `/api/runs/${encodeURIComponent(run!.workflowId)}`)).body;
       return d.timeline?.length ? d : undefined;
     });
-    expect(detail.timeline[0].why).toContain('renewalDate changed from "2027-09-30" to "2027-12-31"');
+    expect(detail.timeline[0].why).toContain('segment changed from "tech-touch" to "high-touch"');
   });
 
   it('re-plans a running renewal run when the renewal date of its account moves (the shipped renewal cadence)', async () => {

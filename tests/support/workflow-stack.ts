@@ -1,9 +1,13 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.js';
 import { openDatabase, type AppDatabase } from '../../server/db/database.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
+import { allSearchAttributes } from '../../engine/search-attributes.js';
+import { temporalCliPath } from '../../server/temporal/cli-path.js';
+import { installTemporalRuntime } from '../../server/temporal/runtime.js';
+import { testLogger } from './test-config.js';
 import { startTimeSkipping, workflowBundle } from './time-skipping.js';
 
 export const TEST_MAIL_FROM = 'Acme Success <success@acme.example>';
@@ -11,6 +15,20 @@ export const TEST_EMAIL_SETTINGS: ActivityDeps['email'] = {
   publicUrl: 'https://stayflow.test',
   linkSecret: 'a-test-secret-that-is-long-enough-for-links',
 };
+
+/**
+ * The Temporal dev server (not the time-skipping one) with Stayflow's search attributes registered: for tests of
+ * what production lists runs by (visibility queries, search-attribute upserts).
+ */
+export function devServerWithSearchAttributes(): Promise<TestWorkflowEnvironment> {
+  const path = temporalCliPath();
+  if (!path)
+    throw new Error('workflow lane: the temporal CLI is not provisioned (run: bash scripts/provision.sh temporal)');
+  installTemporalRuntime(testLogger());
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path }, searchAttributes: allSearchAttributes },
+  });
+}
 
 export interface WorkflowStackOptions {
   taskQueue: string;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowHandle } from '@temporalio/client';
 import { AccountInput } from '../../engine/accounts/schema.js';
 import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
 import {
   accountAttribute,
-  allSearchAttributes,
   nodeAttribute,
   playbookKeyAttribute,
   statusAttribute,
@@ -21,12 +20,9 @@ import type { AppDatabase } from '../../server/db/database.js';
 import { recordEvents } from '../../server/events/store.js';
 import { installDefaultScorecard } from '../../server/health/service.js';
 import { createPlaybook, publishDraft } from '../../server/playbooks/store.js';
-import { installTemporalRuntime } from '../../server/temporal/runtime.js';
-import { temporalCliPath } from '../../server/temporal/cli-path.js';
 import { recordHistory } from '../support/histories.js';
-import { testLogger } from '../support/test-config.js';
 import { until } from '../support/until.js';
-import { startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
+import { devServerWithSearchAttributes, startWorkflowStack, type WorkflowStack } from '../support/workflow-stack.js';
 
 // Production paths the time-skipping server cannot record: runs started with Stayflow's search attributes (so each
 // move upserts StayflowNode / StayflowStatus, and replay checks those commands too), and the long-lived account
@@ -41,16 +37,7 @@ let stack: WorkflowStack;
 beforeAll(async () => {
   stack = await startWorkflowStack({
     taskQueue: TASK_QUEUE,
-    // The dev server (not the time-skipping one): it registers the search attributes production lists runs by.
-    environment: () => {
-      const path = temporalCliPath();
-      if (!path)
-        throw new Error('workflow lane: the temporal CLI is not provisioned (run: bash scripts/provision.sh temporal)');
-      installTemporalRuntime(testLogger());
-      return TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path }, searchAttributes: allSearchAttributes },
-      });
-    },
+    environment: devServerWithSearchAttributes,
     prepare: (db) => installDefaultScorecard(db.db),
   });
   ({ env, database } = stack);

@@ -6,8 +6,8 @@ import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.j
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
 import type { AppContext } from '../../context.js';
 import {
-  compiledVersion,
   createPlaybook,
+  enrollableVersion,
   findPlaybook,
   findVersion,
   InvalidPlaybookError,
@@ -331,8 +331,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       response: z.object({ workflowId: z.string(), runId: z.string(), version: z.number() }),
       errors: [404, 409],
       async handler({ params, body }) {
-        const playbook = await findPlaybook(db, params.id);
-        const version = await compiledVersion(db, playbook);
+        const version = await enrollableVersion(db, params.id);
         const account =
           body.account ??
           (await accountSnapshot(db, body.accountId ?? (await findAccountByExternalId(db, body.externalId!)).id));

@@ -21,7 +21,13 @@ export interface EffectStep<E extends Effect = Effect> {
   run?: EffectRun;
 }
 
-export type Deliverer<E extends Effect> = (step: EffectStep<E>) => Promise<EffectOutcome | void>;
+export type Deliverer<E extends Effect> = ((step: EffectStep<E>) => Promise<EffectOutcome | void>) & {
+  /**
+   * The deliverer writes the step log itself (stepLogRow) in the same statement as its own first record, a commit
+   * fewer per step (the email outbox); it writes it on every way out that does not throw.
+   */
+  logsStep?: true;
+};
 
 /** Who delivers each kind of effect; a kind without a deliverer is only recorded in the step log (a goal). */
 export type Deliverers = { [K in Effect['kind']]?: Deliverer<Extract<Effect, { kind: K }>> };
@@ -29,33 +35,45 @@ export type Deliverers = { [K in Effect['kind']]?: Deliverer<Extract<Effect, { k
 /**
  * Records a run's side effect in its step log, once, then hands it to the deliverer of its kind. The step key is
  * stable across retries of one step, so a retried or re-delivered attempt finds its row, and each deliverer keys
- * its own records (outbox, tasks) by it to do nothing twice.
+ * its own records (outbox, tasks) by it to do nothing twice. A deliverer marked `logsStep` writes the step log
+ * itself, with its first record; if it throws on the last attempt, the log is written here.
  */
 export async function performEffect(
   deps: { db: Db; deliver: Deliverers },
   input: Omit<EffectStep, 'lastAttempt'> & { lastAttempt?: boolean },
 ): Promise<EffectOutcome | void> {
   const step: EffectStep = { ...input, lastAttempt: input.lastAttempt ?? false };
-  const { workflowId, runId, stepKey, attempt, lastAttempt, effect } = step;
-  await deps.db
-    .insertInto('run_steps')
-    .values({
-      workflow_id: workflowId,
-      run_id: runId,
-      step_key: stepKey,
-      node_id: effect.nodeId,
-      kind: effect.kind,
-      effect: JSON.stringify(effect),
-    })
-    .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key']).doNothing())
-    .execute();
+  const { attempt, lastAttempt, effect } = step;
   const deliver = deps.deliver[effect.kind] as Deliverer<Effect> | undefined;
+  if (!deliver?.logsStep) await logStep(deps.db, step);
   if (!deliver) return;
   try {
     return await deliver(step);
   } catch (error) {
     // Out of retries: the step fails with the reason and the run goes on (or down its failure route).
     if (!lastAttempt) throw error;
+    if (deliver.logsStep) await logStep(deps.db, step);
     return { status: 'failed', detail: `gave up after ${attempt} attempts: ${(error as Error).message}` };
   }
+}
+
+/** The step log's row of a step: written once per step key, whatever the retries. */
+export function stepLogRow(step: Pick<EffectStep, 'workflowId' | 'runId' | 'stepKey' | 'effect'>) {
+  return {
+    workflow_id: step.workflowId,
+    run_id: step.runId,
+    step_key: step.stepKey,
+    node_id: step.effect.nodeId,
+    kind: step.effect.kind,
+    effect: JSON.stringify(step.effect),
+  };
+}
+
+/** Records the step in its run's step log, once (a retry finds the row). */
+export async function logStep(db: Db, step: Pick<EffectStep, 'workflowId' | 'runId' | 'stepKey' | 'effect'>) {
+  await db
+    .insertInto('run_steps')
+    .values(stepLogRow(step))
+    .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key']).doNothing())
+    .execute();
 }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
-import type { EmailOutboxTable, OutboxState } from '../db/schema.js';
+import type { EmailOutboxTable, OutboxState, RunStepsTable } from '../db/schema.js';
 
 // The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
 // queued → sending → sent | failed | skipped, and a row found `sending` by a later attempt becomes `uncertain`
@@ -42,7 +42,7 @@ export async function openOutboxRow(db: Db, row: NewOutboxRow): Promise<OutboxRo
       account_id: row.accountId,
       contact_id: row.contactId,
       template_key: row.templateKey,
-      message_id: `<${randomUUID()}@${row.messageIdDomain}>`,
+      message_id: newMessageId(row.messageIdDomain),
     })
     .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key', 'recipient']).doNothing())
     .returningAll()
@@ -56,6 +56,101 @@ export async function openOutboxRow(db: Db, row: NewOutboxRow): Promise<OutboxRo
     .where('step_key', '=', row.stepKey)
     .where('recipient', '=', recipient)
     .executeTakeFirstOrThrow();
+}
+
+/** A row written at its first state by a first attempt: `sending` with what goes out, or already settled. */
+export interface FreshOutboxRow extends NewOutboxRow {
+  /** Chosen before the write: the tracked links and the open pixel carry it. */
+  id: string;
+  state: Extract<OutboxState, 'sending' | 'skipped' | 'failed'>;
+  lastError?: string;
+  rendered?: { subject: string; html: string; text: string; locale: string; headers: Record<string, string> };
+  /** The step log's row (server/effects/perform.ts, stepLogRow), written in the same statement. */
+  stepLog: Insertable<RunStepsTable>;
+}
+
+/** Our own Message-ID for a new row: the same on every resend of it. */
+export const newMessageId = (domain: string) => `<${randomUUID()}@${domain}>`;
+
+/**
+ * Writes new rows and their steps' log rows in one statement (one commit), each at its first state. Answers, per
+ * row, the row as stored, or undefined when its step and recipient had a row already (another attempt wrote it
+ * first: the caller reads that one and goes on from where it stands).
+ */
+export async function insertFreshOutboxRows(
+  db: Db,
+  rows: readonly FreshOutboxRow[],
+): Promise<(OutboxRow | undefined)[]> {
+  const steps = new Map(rows.map((r) => [JSON.stringify([r.workflowId, r.runId, r.stepKey]), r.stepLog]));
+  const inserted = await db
+    .with('step_log', (qb) =>
+      qb
+        .insertInto('run_steps')
+        .values([...steps.values()])
+        .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key']).doNothing()),
+    )
+    .insertInto('email_outbox')
+    .values(
+      rows.map((r) => ({
+        id: r.id,
+        workflow_id: r.workflowId,
+        run_id: r.runId,
+        step_key: r.stepKey,
+        recipient: r.recipient.toLowerCase(),
+        recipient_name: r.recipientName,
+        node_id: r.nodeId,
+        account_id: r.accountId,
+        contact_id: r.contactId,
+        template_key: r.templateKey,
+        message_id: newMessageId(r.messageIdDomain),
+        state: r.state,
+        // A `sending` row is this attempt's claim, counted as the old queued → sending move counted it.
+        attempts: r.state === 'sending' ? 1 : 0,
+        last_error: r.lastError ?? null,
+        ...(r.rendered && {
+          subject: r.rendered.subject,
+          html: r.rendered.html,
+          text: r.rendered.text,
+          locale: r.rendered.locale,
+          headers: JSON.stringify(r.rendered.headers),
+        }),
+      })),
+    )
+    .onConflict((oc) => oc.columns(['workflow_id', 'run_id', 'step_key', 'recipient']).doNothing())
+    .returningAll()
+    .execute();
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  return rows.map((r) => byId.get(r.id));
+}
+
+/** The row of this step and recipient, if an attempt made one. */
+export async function findOutboxRowByKey(db: Db, key: OutboxKey): Promise<OutboxRow | undefined> {
+  return db
+    .selectFrom('email_outbox')
+    .selectAll()
+    .where('workflow_id', '=', key.workflowId)
+    .where('run_id', '=', key.runId)
+    .where('step_key', '=', key.stepKey)
+    .where('recipient', '=', key.recipient.toLowerCase())
+    .executeTakeFirst();
+}
+
+/**
+ * Marks rows `sent` with the server's reply, from `sending` or `uncertain` (a slow attempt that finishes after a
+ * retry gave up on it knows the truth), in one statement; answers, per row, whether it moved.
+ */
+export async function markOutboxRowsSent(
+  db: Db,
+  rows: readonly { id: string; smtpResponse: string }[],
+): Promise<boolean[]> {
+  const moved = await sql<{ id: string }>`
+    update email_outbox o
+    set state = 'sent', sent_at = now(), updated_at = now(), smtp_response = v.reply, last_error = null
+    from (values ${sql.join(rows.map((r) => sql`(${r.id}::uuid, ${r.smtpResponse}::text)`))}) as v(id, reply)
+    where o.id = v.id and o.state in ('sending', 'uncertain')
+    returning o.id`.execute(db);
+  const ids = new Set(moved.rows.map((row) => row.id));
+  return rows.map((r) => ids.has(r.id));
 }
 
 export async function findOutboxRow(db: Db, id: string): Promise<OutboxRow | undefined> {
@@ -99,22 +194,6 @@ export async function moveOutboxRow(
     .where('state', 'in', from)
     .returningAll()
     .executeTakeFirst();
-}
-
-/**
- * Emails that went (or may have gone) to this address since `since`, other than this row: what the frequency cap
- * counts. Skipped and failed ones never reached the person.
- */
-export async function recentEmailsTo(db: Db, recipient: string, since: Date, exceptId: string): Promise<number> {
-  const row = await db
-    .selectFrom('email_outbox')
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .where('recipient', '=', recipient.toLowerCase())
-    .where('state', 'in', ['sent', 'sending', 'uncertain'])
-    .where('updated_at', '>=', since)
-    .where('id', '<>', exceptId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }
 
 export interface DeliveryFilters {

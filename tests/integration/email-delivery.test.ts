@@ -75,7 +75,7 @@ describe('a playbook email through the API', () => {
     const mail = (await api('GET', `/api/outbox/${summary.id}`)).body;
     expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     const unsubscribeUrl = /^<([^>]+)>$/.exec(mail.headers['list-unsubscribe'])![1]!;
-    expect(pathOf(unsubscribeUrl)).toMatch(/^\/u\/[\w-]+\.[\w-]+$/);
+    expect(pathOf(unsubscribeUrl)).toMatch(/^\/u\/[\w-]+\.[\w-]+\.[\w-]+$/); // a signed JWT (jose, HS256)
 
     // The outbox's own record: sent, with the same Message-ID the SMTP server received.
     const deliveries = (await api('GET', `/api/outbox/deliveries?accountId=${accountId}`)).body.items;
@@ -130,6 +130,13 @@ describe('a playbook email through the API', () => {
     });
     expect(forged.status).toBe(400);
     expect(forged.headers.get('location')).toBeNull();
+    // A JWT that claims no signature is needed (alg "none") is as damaged as any other.
+    const claims = Buffer.from('{"k":"r","o":"x","u":"https://evil.example"}').toString('base64url');
+    const unsigned = await fetch(`${apiUrl()}/r/${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`, {
+      redirect: 'manual',
+    });
+    expect(unsigned.status).toBe(400);
+    expect(unsigned.headers.get('location')).toBeNull();
     expect((await api('GET', '/api/outbox/deliveries?state=nope')).status).toBe(400);
   });
 });

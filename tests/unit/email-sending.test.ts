@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseFrequencyCap } from '../../server/email/frequency-cap.js';
 import { signLink, trackLinks, verifyLink } from '../../server/email/links.js';
@@ -49,30 +50,50 @@ describe('classifySmtpError', () => {
 describe('signed links', () => {
   const secret = 'x'.repeat(40);
 
-  it('verify only with the same secret, unchanged, and of the kind asked for', () => {
-    const token = signLink(secret, { k: 'u', a: 'account-1', c: 'contact-1' });
-    expect(verifyLink(secret, token, 'u')).toEqual({ k: 'u', a: 'account-1', c: 'contact-1' });
-    expect(verifyLink('y'.repeat(40), token, 'u')).toBeUndefined();
-    expect(verifyLink(secret, token, 'r')).toBeUndefined();
-    const [body, sig] = token.split('.');
+  it('verify only with the same secret, unchanged, and of the kind asked for', async () => {
+    const token = await signLink(secret, { k: 'u', a: 'account-1', c: 'contact-1' });
+    expect(token.split('.')).toHaveLength(3); // a JWS: header.payload.signature
+    expect(await verifyLink(secret, token, 'u')).toEqual({ k: 'u', a: 'account-1', c: 'contact-1' });
+    expect(await verifyLink('y'.repeat(40), token, 'u')).toBeUndefined();
+    expect(await verifyLink(secret, token, 'r')).toBeUndefined();
+    const [header, body, sig] = token.split('.');
     const other = Buffer.from(JSON.stringify({ k: 'u', a: 'account-1', c: 'contact-2' })).toString('base64url');
-    expect(verifyLink(secret, `${other}.${sig}`, 'u')).toBeUndefined();
-    expect(verifyLink(secret, `${body}.${sig}.x`, 'u')).toBeUndefined();
-    expect(verifyLink(secret, 'garbage', 'u')).toBeUndefined();
+    expect(await verifyLink(secret, `${header}.${other}.${sig}`, 'u')).toBeUndefined();
+    expect(await verifyLink(secret, `${header}.${body}.${sig}.x`, 'u')).toBeUndefined();
+    const unsigned = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
+    expect(await verifyLink(secret, `${unsigned}.${body}.`, 'u')).toBeUndefined();
+    expect(await verifyLink(secret, 'garbage', 'u')).toBeUndefined();
   });
 
-  it('track web links (decoding &amp;) but leave the unsubscribe link and mailto links alone', () => {
+  it('still honour links signed before the switch to JWTs, in emails already sent', async () => {
+    // A token exactly as Stayflow signed them before: base64url JSON, '.', the first 18 bytes of its HMAC-SHA256.
+    const legacy = (payload: object, key = secret) => {
+      const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+      return `${body}.${createHmac('sha256', key).update(body).digest().subarray(0, 18).toString('base64url')}`;
+    };
+    const unsubscribe = { k: 'u', a: 'account-1', c: 'contact-1' };
+    expect(await verifyLink(secret, legacy(unsubscribe), 'u')).toEqual(unsubscribe);
+    expect(await verifyLink(secret, legacy(unsubscribe), 'o')).toBeUndefined();
+    expect(await verifyLink(secret, legacy(unsubscribe, 'y'.repeat(40)), 'u')).toBeUndefined();
+    const [, sig] = legacy(unsubscribe).split('.');
+    const other = Buffer.from(JSON.stringify({ ...unsubscribe, c: 'contact-2' })).toString('base64url');
+    expect(await verifyLink(secret, `${other}.${sig}`, 'u')).toBeUndefined();
+  });
+
+  it('track web links (decoding &amp;) but leave the unsubscribe link and mailto links alone', async () => {
     const html =
       '<a href="https://docs.example/a?x=1&amp;y=2">docs</a> <a href="https://s.example/u/tok">unsubscribe</a> ' +
-      '<a href="mailto:help@acme.example">mail</a>';
-    const tracked = trackLinks(html, {
+      '<a href="mailto:help@acme.example">mail</a> <a href="https://docs.example/b">more</a>';
+    const tracked = await trackLinks(html, {
       publicUrl: 'https://s.example/',
       secret,
       outboxId: 'o1',
       keep: ['https://s.example/u/tok'],
     });
-    const token = /href="https:\/\/s\.example\/r\/([^"]+)"/.exec(tracked)![1]!;
-    expect(verifyLink(secret, token, 'r')).toEqual({ k: 'r', o: 'o1', u: 'https://docs.example/a?x=1&y=2' });
+    const tokens = [...tracked.matchAll(/href="https:\/\/s\.example\/r\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(tokens).toHaveLength(2);
+    expect(await verifyLink(secret, tokens[0]!, 'r')).toEqual({ k: 'r', o: 'o1', u: 'https://docs.example/a?x=1&y=2' });
+    expect(await verifyLink(secret, tokens[1]!, 'r')).toEqual({ k: 'r', o: 'o1', u: 'https://docs.example/b' });
     expect(tracked).toContain('href="https://s.example/u/tok"');
     expect(tracked).toContain('href="mailto:help@acme.example"');
   });

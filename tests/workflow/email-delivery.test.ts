@@ -261,13 +261,13 @@ describe('playbook email steps', () => {
     expect(ana!.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     const unsubscribe = /^<(https:\/\/stayflow\.test\/u\/([^>]+))>$/.exec(ana!.headers['list-unsubscribe']!)!;
     expect(unsubscribe).not.toBeNull();
-    expect(verifyLink(SECRET, unsubscribe[2]!, 'u')).toMatchObject({ a: account.id });
+    expect(await verifyLink(SECRET, unsubscribe[2]!, 'u')).toMatchObject({ a: account.id });
     expect(ana!.html).toContain(`href="${unsubscribe[1]}"`);
 
     // The guide's link goes through a signed redirect to the address the template wrote.
     const tracked = [...ana!.html.matchAll(/href="https:\/\/stayflow\.test\/r\/([^"]+)"/g)].map((m) => m[1]!);
     expect(tracked).toHaveLength(1);
-    expect(verifyLink(SECRET, tracked[0]!, 'r')?.u).toBe('https://acme.example/guia?a=1&b=2');
+    expect((await verifyLink(SECRET, tracked[0]!, 'r'))?.u).toBe('https://acme.example/guia?a=1&b=2');
 
     const rows = await outboxOf(workflowId);
     expect(rows.map((r) => [r.recipient, r.state, r.locale])).toEqual([

@@ -75,7 +75,7 @@ export const emailLinkRoutes = (ctx: AppContext) => {
 
   const unsubscribe = async (req: Request, token: string, confirm: boolean) => {
     const res = req.res!;
-    const link = verifyLink(await secret(), token, 'u');
+    const link = await verifyLink(await secret(), token, 'u');
     if (!link) return void html(res, 400).send(damaged);
     if (!confirm) {
       const action = `/u/${encodeURIComponent(token)}`;
@@ -138,7 +138,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       status: 302,
       response: z.string().meta({ description: 'Redirect to the link’s address.' }),
       async handler({ params, req, res }) {
-        const link = verifyLink(await secret(), params.token, 'r');
+        const link = await verifyLink(await secret(), params.token, 'r');
         if (!link) return void html(res, 400).send(damaged);
         await recordEmailEvent(req, link.o, 'email.clicked', { url: link.u });
         res.redirect(302, link.u);
@@ -155,7 +155,7 @@ style="font-size: 1rem; padding: .6rem 1.2rem; cursor: pointer">Unsubscribe</but
       params: Token,
       response: z.string().meta({ description: 'A 1×1 transparent GIF.' }),
       async handler({ params, req, res }) {
-        const link = verifyLink(await secret(), params.token, 'o');
+        const link = await verifyLink(await secret(), params.token, 'o');
         if (link) await recordEmailEvent(req, link.o, 'email.opened', {});
         res.set('cache-control', 'no-store').type('gif').send(PIXEL);
       },

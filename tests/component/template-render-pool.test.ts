@@ -71,6 +71,16 @@ describe('email rendering off the event loop', () => {
     expect((await renderEmail(template('after'), { variables })).text).toContain('after');
   });
 
+  it('counts the budget from when a thread starts rendering, not from the call', async () => {
+    // Every thread busy with a heavy render: the light email waits its turn far longer than its own budget.
+    const heavy = [1, 2, 3, 4, 5, 6].map(() => renderEmail(template(NESTED), { variables }));
+    const started = performance.now();
+    const light = await renderEmail(template('Hi {{ contact.first_name }}, your turn.'), { variables }, 300);
+    expect(performance.now() - started).toBeGreaterThan(300);
+    expect(light.text).toContain('your turn.');
+    await Promise.all(heavy);
+  });
+
   it('refuses at save a template that cannot render for a sample account, and writes nothing', async () => {
     const endless = template('{% for i in (1..100000000) %}{{ i }}{% endfor %}');
     const error = await saveTemplate(database.db, 'endless', endless).catch((e: unknown) => e);

@@ -12,6 +12,12 @@ import type { RenderReply, RenderTask } from './render-worker.js';
 
 /** Wall time one email (subject, HTML and text) may take on its thread; Liquid's own limit is 1 s per part. */
 export const RENDER_BUDGET_MS = 4_000;
+/**
+ * How long a render may wait for a thread before this attempt gives up. The budget counts from the moment the
+ * thread starts rendering, not from the call: a thread that takes seconds to start on a loaded machine says
+ * nothing about the template, and must not fail a good email for good as "too heavy".
+ */
+const START_CEILING_MS = 60_000;
 
 // Under tsx (development, tests) the worker is TypeScript and needs tsx's loader; the build ships a .js sibling.
 const workerFile = new URL(
@@ -47,17 +53,35 @@ export async function renderEmail(
   input: RenderEmailInput,
   budgetMs = RENDER_BUDGET_MS,
 ): Promise<RenderedEmail> {
+  // The thread writes when it began (epoch ms) into memory both threads share; the watch below reads it.
+  const started = new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT));
+  const abort = new AbortController();
+  const calledAt = Date.now();
+  let overran: 'budget' | 'start' | undefined;
+  const watch = setInterval(
+    () => {
+      const at = started[0]!;
+      if (at > 0 && Date.now() - at > budgetMs) overran = 'budget';
+      else if (at === 0 && Date.now() - calledAt > START_CEILING_MS) overran = 'start';
+      if (overran) abort.abort();
+    },
+    Math.max(10, Math.min(250, budgetMs / 4)),
+  );
   let reply: RenderReply;
   try {
-    reply = await renderPool().run({ template, input }, { signal: AbortSignal.timeout(budgetMs) });
+    reply = await renderPool().run({ template, input, started }, { signal: abort.signal });
   } catch (error) {
-    if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+    if (overran === 'budget')
       throw new TemplateError(
         'template_too_heavy',
         `it takes longer than ${budgetMs / 1000} s to render (a loop over too many items?)`,
       );
-    }
+    // Not the template's fault: an ordinary error, so the send step's activity tries again.
+    if (overran === 'start')
+      throw new Error(`no render thread started within ${START_CEILING_MS / 1000} s: the machine is overloaded`);
     throw error;
+  } finally {
+    clearInterval(watch);
   }
   if ('ok' in reply) return reply.ok;
   if ('templateError' in reply) {

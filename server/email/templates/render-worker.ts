@@ -8,6 +8,8 @@ import type { EmailTemplateContent } from '../../../engine/templates/schema.js';
 export interface RenderTask {
   template: EmailTemplateContent;
   input: RenderEmailInput;
+  /** Shared with the caller: the thread writes when it began rendering (epoch ms), where the budget starts. */
+  started: Float64Array;
 }
 
 export type RenderReply =
@@ -16,6 +18,7 @@ export type RenderReply =
   | { error: string };
 
 export default async function render(task: RenderTask): Promise<RenderReply> {
+  task.started[0] = Date.now();
   try {
     return { ok: await renderEmailInThread(task.template, task.input) };
   } catch (error) {

@@ -3,6 +3,7 @@ import { proposedEmail } from '../approvals/proposal.js';
 import { decidedValues, describeValues, parametersOf, type ApprovalValues } from '../approvals/values.js';
 import { ownerChoiceFor } from '../playbook/assign-owner.js';
 import { evaluateCondition } from '../playbook/evaluate-condition.js';
+import { fillMessage } from '../playbook/fill-message.js';
 import type { CompiledNode } from '../playbook/ir.js';
 import type { SendWindow } from '../playbook/nodes.js';
 import {
@@ -454,18 +455,18 @@ export async function runPlaybook(input: RunInput, driver: Driver): Promise<RunR
           'webhook',
           `${node.config.method} ${node.config.url}`,
         );
-      case 'notify':
+      case 'notify': {
+        const message = fillMessage(node.config.message, {
+          account: account.fields,
+          trigger: input.trigger,
+          run: { playbook: playbook.name, day: Math.floor((clock - enrolledAt) / DAY_MS) },
+        });
         return deliver(
-          {
-            kind: 'notify',
-            nodeId: node.id,
-            label: node.label,
-            channel: node.config.channel,
-            message: node.config.message,
-          },
+          { kind: 'notify', nodeId: node.id, label: node.label, channel: node.config.channel, message },
           'notify',
-          `Notify by ${node.config.channel}: ${node.config.message}`,
+          `Notify by ${node.config.channel}: ${message}`,
         );
+      }
       case 'goal':
         await perform({ kind: 'goal', nodeId: node.id, label: node.label, name: node.config.name });
         record(

@@ -6,6 +6,7 @@ import { accountField, type AccountFieldSpec, type AccountFieldVocabulary } from
 import { fieldConditionsOf, type Condition, type ConditionValue, type FieldCondition } from './conditions.js';
 import { approximateDays, describeDuration, MAX_WAIT_DAYS, type Duration } from './durations.js';
 import type { Connection } from './graph.js';
+import { messagePlaceholders } from './fill-message.js';
 import type { CompileContext } from './ir.js';
 import { ELSE_HANDLE, type NodeOfType, type OwnerChoice, type PlaybookNode } from './nodes.js';
 import type { EnrollmentPolicy, ExitCriterion } from './schema.js';
@@ -413,6 +414,34 @@ function checkAssignOwner(
   checkChoice(config.fallback, `${at}.fallback`);
 }
 
+/** A notify message fills plain values only (fill-message.ts), and the account fields it names must exist. */
+function checkMessage(checker: Checker, owner: Owner, path: string, message: string): void {
+  for (const placeholder of messagePlaceholders(message)) {
+    if (!placeholder.valid) {
+      report(
+        checker,
+        owner,
+        path,
+        'message_placeholder',
+        `${owner.name} writes ${placeholder.text}: a message fills plain values only, such as {{ account.name }}, {{ trigger.data.score }} or {{ run.day }} (no filters or tags)`,
+      );
+      continue;
+    }
+    const [root, field] = placeholder.path.split('.');
+    // name and externalId are the account's own, not fields, and every run's snapshot carries them.
+    if (root === 'account' && field !== 'name' && field !== 'externalId')
+      knownField(checker, owner, path, field!, 'writes account field');
+    if (root === 'run' && field !== 'day' && field !== 'playbook')
+      report(
+        checker,
+        owner,
+        path,
+        'message_placeholder',
+        `${owner.name} writes ${placeholder.text}: a run offers {{ run.day }} and {{ run.playbook }}`,
+      );
+  }
+}
+
 function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
   const owner: Owner = { name: `'${node.label}'`, nodeId: node.id };
   const at = `nodes[${index}].config`;
@@ -521,9 +550,10 @@ function checkNode(checker: Checker, node: PlaybookNode, index: number): void {
     }
     case 'assignOwner':
       return checkAssignOwner(checker, owner, at, node.config);
+    case 'notify':
+      return checkMessage(checker, owner, `${at}.message`, node.config.message);
     case 'trigger':
     case 'webhook':
-    case 'notify':
     case 'goal':
     case 'startPlaybook': // the other playbook is looked up when the step runs: it may be published later
     case 'end':

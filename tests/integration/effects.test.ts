@@ -71,7 +71,7 @@ function effectsPlaybook(key: string, flag: string) {
         id: 'mail',
         type: 'notify',
         label: 'Heads-up',
-        config: { channel: 'email', message: 'Rescue started for you' },
+        config: { channel: 'email', message: 'Rescue started for {{ account.name }} on day {{ run.day }}' },
       },
       { id: 'stage', type: 'updateField', label: 'Mark rescue', config: { field: 'lifecycleStage', value: 'rescue' } },
       { id: 'flag', type: 'updateField', label: 'Flag rescued', config: { field: flag, value: true } },
@@ -215,6 +215,9 @@ describe('playbook effects on the real stack', () => {
       '[Stayflow] New task: CRM sync failed — Effects Co',
       '[Stayflow] New task: Call the champion — Effects Co',
     ]);
+    // The message's placeholders are filled from what the run knows, as the preview fills them.
+    const heads = (mail as { id: string; subject: string }[]).find((m) => m.subject.startsWith('[Stayflow] Heads-up'))!;
+    expect((await api('GET', `/api/outbox/${heads.id}`)).body.text).toContain('Rescue started for Effects Co on day 0');
     const account = await api('GET', `/api/accounts/${accountId}`);
     expect(account.body.lifecycleStage).toBe('rescue');
     expect(account.body.custom[flag]).toBe(true);

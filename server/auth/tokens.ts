@@ -20,6 +20,16 @@ const SECRET = /^[A-Za-z0-9._~+/=-]{32,256}$/;
 // A busy integration would otherwise write a row per request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/**
+ * How long this process trusts a token it has verified without asking the database again: a busy integration
+ * would otherwise cost a query per request. A revoke through this process (DELETE /api/tokens/:id, the CLI) clears
+ * the cache, so it takes effect at once here; another API process sharing the database notices within this window.
+ * Expiry is checked on every request against the cached row.
+ */
+export const TOKEN_CACHE_MS = 5_000;
+/** Live tokens verified per database; cleared whole when it grows past this (a flood of distinct secrets). */
+const TOKEN_CACHE_MAX = 1_000;
+
 const hashOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 
 type TokenRow = {
@@ -108,8 +118,29 @@ export async function listTokens(db: Db): Promise<ApiToken[]> {
   return (await db.selectFrom('api_tokens').select(columns).orderBy('created_at').execute()).map(toToken);
 }
 
+interface Verified {
+  row: TokenRow;
+  /** When it was read from the database (this process's monotonic clock). */
+  readAt: number;
+  /** The revocation count when it was read: any revoke since makes the entry stale. */
+  revocations: number;
+}
+// Keyed by database first: tests (and the bench) open several databases in one process.
+const verified = new WeakMap<Db, Map<string, Verified>>();
+let revocations = 0;
+
 /** Revokes a token at once (idempotent: revoking twice keeps the first time). */
 export async function revokeToken(db: Db, id: string): Promise<ApiToken> {
+  // Before and after the write: a verification that read the row before the revoke committed must not be kept.
+  revocations++;
+  try {
+    return await revoke(db, id);
+  } finally {
+    revocations++;
+  }
+}
+
+async function revoke(db: Db, id: string): Promise<ApiToken> {
   const row = isUuid(id)
     ? await db
         .updateTable('api_tokens')
@@ -122,17 +153,44 @@ export async function revokeToken(db: Db, id: string): Promise<ApiToken> {
   return toToken(row);
 }
 
-/** The live token a secret belongs to — not revoked, not expired — or undefined; records its use. */
+/**
+ * The live token a secret belongs to — not revoked, not expired — or undefined; records its use. A token verified
+ * in the last TOKEN_CACHE_MS is answered from memory (see there for when a revoke is seen).
+ */
 export async function verifyToken(db: Db, secret: string, now = new Date()): Promise<ApiToken | undefined> {
   if (!SECRET.test(secret)) return undefined;
   const hash = hashOf(secret);
-  const row = await db
-    .selectFrom('api_tokens')
-    .select([...columns, 'token_hash'])
-    .where('token_hash', '=', hash)
-    .executeTakeFirst();
-  // The lookup is by hash, so its timing says nothing about the secret; the comparison is constant-time anyway.
-  if (!row || !timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+  let cache = verified.get(db);
+  const hit = cache?.get(hash);
+  let row: TokenRow;
+  if (hit && hit.revocations === revocations && performance.now() - hit.readAt < TOKEN_CACHE_MS) {
+    row = hit.row;
+  } else {
+    const seen = revocations;
+    const readAt = performance.now();
+    const found = await db
+      .selectFrom('api_tokens')
+      .select([...columns, 'token_hash'])
+      .where('token_hash', '=', hash)
+      .executeTakeFirst();
+    // The lookup is by hash, so its timing says nothing about the secret; the comparison is constant-time anyway.
+    if (!found || !timingSafeEqual(Buffer.from(found.token_hash, 'hex'), Buffer.from(hash, 'hex'))) {
+      cache?.delete(hash);
+      return undefined;
+    }
+    const { token_hash: _hash, ...fresh } = found;
+    row = fresh;
+    if (row.revoked_at) {
+      cache?.delete(hash);
+      return undefined;
+    }
+    // Only live tokens are kept, and only when no revoke ran while this one was read.
+    if (seen === revocations) {
+      if (!cache) verified.set(db, (cache = new Map()));
+      if (cache.size >= TOKEN_CACHE_MAX) cache.clear();
+      cache.set(hash, { row, readAt, revocations: seen });
+    }
+  }
   if (row.revoked_at || (row.expires_at && row.expires_at.getTime() <= now.getTime())) return undefined;
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();

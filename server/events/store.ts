@@ -45,121 +45,133 @@ export class UnknownAccountsError extends Error {
   }
 }
 
-const INSERT_CHUNK = 500;
 const keyOf = (accountId: string, idempotencyKey: string) => `${accountId}\u0000${idempotencyKey}`;
+/** A batch that met a concurrent writer of one of its idempotency keys is planned again this many times at most. */
+const KEY_RACE_RETRIES = 5;
 
 /**
- * Stores a batch in one transaction and answers one result per event, in order. All or nothing: an unknown
- * account throws UnknownAccountsError and stores nothing.
+ * Stores a batch atomically and answers one result per event, in order. All or nothing: an unknown account throws
+ * UnknownAccountsError naming the unknown ones and stores nothing.
  *
- * seq: the account's counter row in account_event_counters is locked (insert … on conflict do update) before
- * anything else, in account-id order (two batches touching the same accounts cannot deadlock), and held until
- * commit. So concurrent writers of one account take turns, the duplicate check below sees every committed key, seq
- * commits in order, and a rollback gives its numbers back — gapless, with no max(seq) scan.
+ * One statement writes the batch (one more reads the idempotency keys first, when it has any): it bumps each
+ * account's counter row in account_event_counters (insert … on conflict do update, in account-id order so two
+ * batches touching the same accounts cannot deadlock) and inserts the events numbered from the new counter. The
+ * counter row stays locked until that statement commits, so concurrent writers of one account take turns, seq
+ * commits in order, and a failure gives its numbers back — gapless, with no max(seq) scan. A key stored by a
+ * concurrent writer after the read makes the insert fail on the unique index; the batch is then planned again, and
+ * finds that key a duplicate.
  */
 export async function recordEvents(db: Db, events: readonly NewAccountEvent[]): Promise<EventResult[]> {
   if (events.length === 0) return [];
-  const accountIds = [...new Set(events.map((e) => e.accountId))].sort();
-  try {
-    return await db.transaction().execute(async (tx) => {
-      const known = await tx.selectFrom('accounts').select('id').where('id', 'in', accountIds).execute();
-      if (known.length !== accountIds.length) {
-        const found = new Set(known.map((row) => row.id));
-        throw new UnknownAccountsError(accountIds.filter((id) => !found.has(id)));
-      }
-      const counters = await sql<{ account_id: string; last_seq: string | number }>`
-        insert into account_event_counters (account_id, last_seq)
-        values ${sql.join(accountIds.map((id) => sql`(${id}::uuid, 0)`))}
-        on conflict (account_id) do update set last_seq = account_event_counters.last_seq
-        returning account_id, last_seq`.execute(tx);
-      const lastSeq = new Map(counters.rows.map((row) => [row.account_id, Number(row.last_seq)]));
-
-      const keyed = events.filter((e) => e.idempotencyKey !== undefined);
-      const stored = new Map<string, { id: number; seq: number }>();
-      if (keyed.length > 0) {
-        const rows = await sql<{
-          account_id: string;
-          idempotency_key: string;
-          id: string | number;
-          seq: string | number;
-        }>`
-          select account_id, idempotency_key, id, seq from account_events
-          where idempotency_key is not null
-            and (account_id, idempotency_key) in (${sql.join(
-              keyed.map((e) => sql`(${e.accountId}::uuid, ${e.idempotencyKey})`),
-            )})`.execute(tx);
-        for (const row of rows.rows) {
-          stored.set(keyOf(row.account_id, row.idempotency_key), { id: Number(row.id), seq: Number(row.seq) });
-        }
-      }
-
-      // Walk in request order: seq follows it per account; a key repeated inside the batch is a duplicate too.
-      const plan: { index: number; event: NewAccountEvent; seq: number; firstIndex?: number }[] = [];
-      const inBatch = new Map<string, number>();
-      const earliest = new Map<string, Date>();
-      events.forEach((event, index) => {
-        const key = event.idempotencyKey === undefined ? undefined : keyOf(event.accountId, event.idempotencyKey);
-        if (key !== undefined && (stored.has(key) || inBatch.has(key))) {
-          plan.push({ index, event, seq: -1, firstIndex: inBatch.get(key) });
-          return;
-        }
-        if (key !== undefined) inBatch.set(key, index);
-        const seq = lastSeq.get(event.accountId)! + 1;
-        lastSeq.set(event.accountId, seq);
-        const first = earliest.get(event.accountId);
-        if (!first || event.occurredAt < first) earliest.set(event.accountId, event.occurredAt);
-        plan.push({ index, event, seq });
-      });
-
-      const fresh = plan.filter((p) => p.seq > 0);
-      const ids = new Map<number, number>();
-      for (let start = 0; start < fresh.length; start += INSERT_CHUNK) {
-        const chunk = fresh.slice(start, start + INSERT_CHUNK);
-        const inserted = await tx
-          .insertInto('account_events')
-          .values(
-            chunk.map(({ event, seq }) => ({
-              account_id: event.accountId,
-              seq,
-              name: event.name,
-              occurred_at: event.occurredAt,
-              data: JSON.stringify(event.data),
-              idempotency_key: event.idempotencyKey ?? null,
-            })),
-          )
-          .returning(['id'])
-          .execute();
-        chunk.forEach((p, i) => ids.set(p.index, Number(inserted[i]!.id)));
-      }
-
-      if (earliest.size > 0) {
-        await sql`
-          update account_event_counters c
-          set last_seq = v.last_seq,
-              first_occurred_at = least(c.first_occurred_at, v.first_occurred_at)
-          from (values ${sql.join(
-            [...earliest].map(
-              ([accountId, first]) =>
-                sql`(${accountId}::uuid, ${lastSeq.get(accountId)!}::bigint, ${first}::timestamptz)`,
-            ),
-          )}) as v(account_id, last_seq, first_occurred_at)
-          where c.account_id = v.account_id`.execute(tx);
-      }
-
-      return plan.map(({ index, event, seq, firstIndex }): EventResult => {
-        if (seq > 0) return { index, id: ids.get(index)!, seq, status: 'accepted', accountId: event.accountId };
-        const first =
-          firstIndex !== undefined
-            ? { id: ids.get(firstIndex)!, seq: plan[firstIndex]!.seq }
-            : stored.get(keyOf(event.accountId, event.idempotencyKey!))!;
-        return { index, id: first.id, seq: first.seq, status: 'duplicate', accountId: event.accountId };
-      });
-    });
-  } catch (error) {
-    // An account deleted between the check and the insert.
-    if ((error as { code?: string }).code === '23503') throw new UnknownAccountsError(accountIds);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await recordOnce(db, events);
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === '23503') throw new UnknownAccountsError(await unknownAccounts(db, events));
+      if (code === '23505' && attempt < KEY_RACE_RETRIES) continue;
+      throw error;
+    }
   }
+}
+
+/** The accounts of these events that do not exist (all of them, if each exists by now: deleted and raced). */
+async function unknownAccounts(db: Db, events: readonly NewAccountEvent[]): Promise<string[]> {
+  const accountIds = [...new Set(events.map((e) => e.accountId))].sort();
+  const found = new Set(
+    (await db.selectFrom('accounts').select('id').where('id', 'in', accountIds).execute()).map((row) => row.id),
+  );
+  const missing = accountIds.filter((id) => !found.has(id));
+  return missing.length > 0 ? missing : accountIds;
+}
+
+async function recordOnce(db: Db, events: readonly NewAccountEvent[]): Promise<EventResult[]> {
+  const keyed = events.filter((e) => e.idempotencyKey !== undefined);
+  const stored = new Map<string, { id: number; seq: number }>();
+  if (keyed.length > 0) {
+    const rows = await sql<{ account_id: string; idempotency_key: string; id: string | number; seq: string | number }>`
+      select account_id, idempotency_key, id, seq from account_events
+      where idempotency_key is not null
+        and (account_id, idempotency_key) in (${sql.join(
+          keyed.map((e) => sql`(${e.accountId}::uuid, ${e.idempotencyKey})`),
+        )})`.execute(db);
+    for (const row of rows.rows) {
+      stored.set(keyOf(row.account_id, row.idempotency_key), { id: Number(row.id), seq: Number(row.seq) });
+    }
+  }
+
+  // Walk in request order: each account's events are numbered 1..n in it (the statement adds the counter); a key
+  // repeated inside the batch is a duplicate too.
+  const plan: { index: number; event: NewAccountEvent; nth: number; firstIndex?: number }[] = [];
+  const inBatch = new Map<string, number>();
+  const perAccount = new Map<string, { count: number; earliest: Date }>();
+  events.forEach((event, index) => {
+    const key = event.idempotencyKey === undefined ? undefined : keyOf(event.accountId, event.idempotencyKey);
+    if (key !== undefined && (stored.has(key) || inBatch.has(key))) {
+      plan.push({ index, event, nth: 0, firstIndex: inBatch.get(key) });
+      return;
+    }
+    if (key !== undefined) inBatch.set(key, index);
+    const account = perAccount.get(event.accountId);
+    if (!account) perAccount.set(event.accountId, { count: 1, earliest: event.occurredAt });
+    else {
+      account.count += 1;
+      if (event.occurredAt < account.earliest) account.earliest = event.occurredAt;
+    }
+    plan.push({ index, event, nth: perAccount.get(event.accountId)!.count });
+  });
+
+  const fresh = plan.filter((p) => p.nth > 0);
+  const seqOf = new Map<number, { id: number; seq: number }>();
+  if (fresh.length > 0) {
+    const accounts = [...perAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const inserted = await sql<{ id: string | number; account_id: string; seq: string | number }>`
+      with counters as (
+        insert into account_event_counters as c (account_id, last_seq, first_occurred_at)
+        values ${sql.join(
+          accounts.map(
+            ([accountId, { count, earliest }]) => sql`(${accountId}::uuid, ${count}::bigint, ${earliest}::timestamptz)`,
+          ),
+        )}
+        on conflict (account_id) do update
+          set last_seq = c.last_seq + excluded.last_seq,
+              first_occurred_at = least(c.first_occurred_at, excluded.first_occurred_at)
+        returning account_id, last_seq
+      )
+      insert into account_events (account_id, seq, name, occurred_at, data, idempotency_key)
+      select v.account_id, c.last_seq - v.count + v.nth, v.name, v.occurred_at, v.data, v.idempotency_key
+      from (values ${sql.join(
+        fresh.map(
+          (p) =>
+            sql`(${p.index}::int, ${p.event.accountId}::uuid, ${p.nth}::bigint, ${perAccount.get(p.event.accountId)!.count}::bigint, ${p.event.name}::text, ${p.event.occurredAt}::timestamptz, ${JSON.stringify(p.event.data)}::jsonb, ${p.event.idempotencyKey ?? null}::text)`,
+        ),
+      )}) as v(ord, account_id, nth, count, name, occurred_at, data, idempotency_key)
+      join counters c on c.account_id = v.account_id
+      order by v.ord
+      returning id, account_id, seq`.execute(db);
+    // Each account's new events hold the last `count` numbers of its counter, in request order: the smallest seq
+    // returned for an account is its first event of this batch.
+    const firstSeq = new Map<string, number>();
+    for (const row of inserted.rows) {
+      const seq = Number(row.seq);
+      if (seq < (firstSeq.get(row.account_id) ?? Infinity)) firstSeq.set(row.account_id, seq);
+    }
+    const byNth = new Map(
+      inserted.rows.map((row) => [`${row.account_id}:${Number(row.seq) - firstSeq.get(row.account_id)! + 1}`, row]),
+    );
+    for (const p of fresh) {
+      const row = byNth.get(`${p.event.accountId}:${p.nth}`);
+      if (!row) throw new Error(`event ${p.index} was not stored`);
+      seqOf.set(p.index, { id: Number(row.id), seq: Number(row.seq) });
+    }
+  }
+
+  return plan.map(({ index, event, nth, firstIndex }): EventResult => {
+    if (nth > 0) return { index, ...seqOf.get(index)!, status: 'accepted', accountId: event.accountId };
+    const first =
+      firstIndex !== undefined ? seqOf.get(firstIndex)! : stored.get(keyOf(event.accountId, event.idempotencyKey!))!;
+    return { index, id: first.id, seq: first.seq, status: 'duplicate', accountId: event.accountId };
+  });
 }
 
 type EventRow = {
@@ -236,13 +248,15 @@ export async function pageAccountEvents(
 /**
  * Turns validated events into NewAccountEvents, looking accounts up by id or externalId. Unknown accounts come back
  * as issues at `pathOf(index)` (events[3].externalId), so a batch can be refused whole with every problem listed.
+ * With `idsCheckedOnWrite`, account ids are taken as given (no query): recordEvents refuses unknown ones, and
+ * unknownAccountIssues turns its error into the same issues.
  */
 export async function resolveEventAccounts(
   db: Db,
   events: readonly AccountEvent[],
-  opts: { receivedAt: Date; pathOf: (index: number) => string },
+  opts: { receivedAt: Date; pathOf: (index: number) => string; idsCheckedOnWrite?: boolean },
 ): Promise<{ ok: true; events: NewAccountEvent[] } | { ok: false; issues: Issue[] }> {
-  const ids = [...new Set(events.flatMap((e) => (e.accountId ? [e.accountId] : [])))];
+  const ids = opts.idsCheckedOnWrite ? [] : [...new Set(events.flatMap((e) => (e.accountId ? [e.accountId] : [])))];
   const externalIds = [...new Set(events.flatMap((e) => (e.externalId ? [e.externalId] : [])))];
   const byId = new Set<string>();
   const byExternalId = new Map<string, string>();
@@ -261,14 +275,9 @@ export async function resolveEventAccounts(
   const resolved: NewAccountEvent[] = [];
   events.forEach((event, index) => {
     const accountId = event.accountId ?? byExternalId.get(event.externalId!);
-    if (accountId === undefined || (event.accountId !== undefined && !byId.has(event.accountId))) {
-      const field = event.accountId !== undefined ? 'accountId' : 'externalId';
-      const prefix = opts.pathOf(index);
-      issues.push({
-        path: prefix ? `${prefix}.${field}` : field,
-        code: 'unknown_account',
-        message: `no account has ${field} '${event.accountId ?? event.externalId}'`,
-      });
+    const idKnown = opts.idsCheckedOnWrite || (event.accountId !== undefined && byId.has(event.accountId));
+    if (accountId === undefined || (event.accountId !== undefined && !idKnown)) {
+      issues.push(unknownAccountIssue(event, opts.pathOf(index)));
       return;
     }
     resolved.push({
@@ -280,6 +289,27 @@ export async function resolveEventAccounts(
     });
   });
   return issues.length ? { ok: false, issues } : { ok: true, events: resolved };
+}
+
+function unknownAccountIssue(event: AccountEvent, prefix: string): Issue {
+  const field = event.accountId !== undefined ? 'accountId' : 'externalId';
+  return {
+    path: prefix ? `${prefix}.${field}` : field,
+    code: 'unknown_account',
+    message: `no account has ${field} '${event.accountId ?? event.externalId}'`,
+  };
+}
+
+/** recordEvents' refusal of unknown account ids as resolveEventAccounts' issues: each event naming one, by position. */
+export function unknownAccountIssues(
+  events: readonly AccountEvent[],
+  error: UnknownAccountsError,
+  pathOf: (index: number) => string,
+): Issue[] {
+  const unknown = new Set(error.accountIds);
+  return events.flatMap((event, index) =>
+    event.accountId !== undefined && unknown.has(event.accountId) ? [unknownAccountIssue(event, pathOf(index))] : [],
+  );
 }
 
 /** When the account last had each of these events (by when they happened); names it never had are absent. */

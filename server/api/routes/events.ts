@@ -3,7 +3,13 @@ import { StoredAccountEvent } from '../../../engine/events/stored.js';
 import type { Issue } from '../../../engine/errors.js';
 import { AccountEventsRequest, parseAccountEvents, WELL_KNOWN_EVENTS } from '../../../engine/events/schema.js';
 import type { AppContext } from '../../context.js';
-import { pageAccountEvents, recordEvents, resolveEventAccounts, UnknownAccountsError } from '../../events/store.js';
+import {
+  pageAccountEvents,
+  recordEvents,
+  resolveEventAccounts,
+  UnknownAccountsError,
+  unknownAccountIssues,
+} from '../../events/store.js';
 import { findAccount } from '../../accounts/store.js';
 import { HttpError } from '../http-error.js';
 import { route } from '../route.js';
@@ -93,9 +99,12 @@ export const eventRoutes = (ctx: AppContext) => {
           event.idempotencyKey = headerKey;
         }
 
+        const pathOf = (index: number) => (parsed.batch ? `events[${index}]` : '');
+        // Account ids are checked by the write itself (a query fewer per request); external ids are looked up.
         const resolved = await resolveEventAccounts(db, events, {
           receivedAt: new Date(),
-          pathOf: (index) => (parsed.batch ? `events[${index}]` : ''),
+          pathOf,
+          idsCheckedOnWrite: true,
         });
         if (!resolved.ok) throw invalid(resolved.issues, parsed.batch);
         let results;
@@ -103,6 +112,8 @@ export const eventRoutes = (ctx: AppContext) => {
           results = await recordEvents(db, resolved.events);
         } catch (error) {
           if (error instanceof UnknownAccountsError) {
+            const issues = unknownAccountIssues(events, error, pathOf);
+            if (issues.length > 0) throw invalid(issues, parsed.batch);
             throw new HttpError(422, 'invalid_events', `Nothing was stored: ${error.message} (deleted meanwhile)`);
           }
           throw error;

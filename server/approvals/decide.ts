@@ -11,6 +11,7 @@ import type { AppContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { alreadyDecided, findApproval, recordDecision, type Approval } from './store.js';
 import { ENGINE_PROBE_MS, engineUnavailable, isEngineUnavailable } from './engine-unavailable.js';
+import { ensureEngineReachable } from '../temporal/reachable.js';
 
 export interface ApprovalDecisionInput {
   decision: 'approved' | 'rejected';
@@ -51,9 +52,10 @@ export async function decideApproval(
     );
   }
   // A run that has ended takes no update (and a server may not say so promptly): ask it first. Temporal out of
-  // reach answers 503 in seconds, with nothing recorded (the run did not take the decision).
+  // reach answers 503 in about three seconds (the probe), with nothing recorded (the run did not take the decision).
   let ended: DomainError | undefined;
   try {
+    await ensureEngineReachable(ctx.temporal);
     ended = await ctx.temporal.withDeadline(Date.now() + ENGINE_PROBE_MS, () => runEnded(ctx, approval));
   } catch (error) {
     if (isEngineUnavailable(error)) throw engineUnavailable(`the decision on approval ${id}`);

@@ -28,6 +28,7 @@ import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { parseRunId } from './run-id.js';
 import { engineUnavailable, isEngineUnavailable } from '../approvals/engine-unavailable.js';
+import { ensureEngineReachable } from '../temporal/reachable.js';
 import { runSettingsFor } from '../settings/run-settings.js';
 import type { Db } from '../db/database.js';
 
@@ -241,6 +242,13 @@ export async function runDetail(ctx: AppContext, workflowId: string) {
 }
 
 export async function cancelRun(ctx: AppContext, workflowId: string): Promise<void> {
+  // An id that names no playbook run is a 404 whether or not Temporal is there.
+  if (!parseRunId(workflowId)) throw notFound(`Run ${workflowId}`);
+  await engineReachable(ctx, `cancelling run ${workflowId}`);
+  return cancelReachedRun(ctx, workflowId);
+}
+
+async function cancelReachedRun(ctx: AppContext, workflowId: string): Promise<void> {
   const handle = playbookRun(ctx, workflowId);
   try {
     const { status } = await handle.describe();
@@ -273,8 +281,24 @@ export async function impactOf(ctx: AppContext, playbookKey: string, version: nu
 }
 
 /** Ends the wait (timer or event) a run stands on now; refused, with the reason, when it is not waiting on one. */
-export function skipWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
+export async function skipWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
+  if (!parseRunId(workflowId)) throw notFound(`Run ${workflowId}`);
+  await engineReachable(ctx, `skipping the wait of run ${workflowId}`);
+  return skipReachedWait(ctx, workflowId, requestedBy);
+}
+
+function skipReachedWait(ctx: AppContext, workflowId: string, requestedBy: string): Promise<void> {
   return updateRun(ctx, workflowId, (handle) => handle.executeUpdate(skipWaitUpdate, { args: [{ requestedBy }] }));
+}
+
+/** Temporal out of reach answers 503 in about three seconds (server/temporal/reachable.ts), with nothing changed. */
+async function engineReachable(ctx: Pick<AppContext, 'temporal'>, what: string): Promise<void> {
+  try {
+    await ensureEngineReachable(ctx.temporal);
+  } catch (error) {
+    if (isEngineUnavailable(error)) throw engineUnavailable(what);
+    throw error;
+  }
 }
 
 // Updates are validated inside the workflow; a refusal arrives as the failure's cause and becomes a 409.
@@ -298,11 +322,16 @@ async function updateRun(
 
 /** Applies one action to a selection of runs; each run answers for itself, one failure does not stop the rest. */
 export async function bulkAction(ctx: AppContext, action: 'cancel' | 'skipWait', workflowIds: string[]) {
+  // Asked once for the whole selection: Temporal out of reach is one 503 for all, not ≈ 20 s for each run.
+  await engineReachable(
+    ctx,
+    `${action === 'cancel' ? 'cancelling' : 'skipping the waits of'} ${workflowIds.length} run(s)`,
+  );
   const results = [];
   for (const workflowId of workflowIds) {
     try {
-      if (action === 'cancel') await cancelRun(ctx, workflowId);
-      else await skipWait(ctx, workflowId, 'bulk action');
+      if (action === 'cancel') await cancelReachedRun(ctx, workflowId);
+      else await skipReachedWait(ctx, workflowId, 'bulk action');
       results.push({ workflowId, ok: true, error: null });
     } catch (error) {
       results.push({

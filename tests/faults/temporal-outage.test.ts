@@ -119,6 +119,8 @@ describe('the Temporal server stopped for 30 s during approval waits and timers'
       values: { discount: 15 },
     });
     expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+    // Answered by the 3 s reachability probe (server/temporal/reachable.ts), not after the client's ≈ 20 s of retries.
+    expect(Date.now() - down).toBeLessThan(8_000);
     expect((await call('GET', `/api/approvals/${approval.id}`)).body.status).toBe('pending');
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, OUTAGE_MS - (Date.now() - down))));
     temporal = await startTemporal();

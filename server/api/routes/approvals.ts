@@ -112,7 +112,7 @@ export const approvalRoutes = (ctx: AppContext) => {
       params: ApprovalRef,
       body: Decision,
       response: Approval,
-      errors: [400, 404, 409, 422],
+      errors: [400, 404, 409, 422, 503],
       async handler({ params, body, principal, req }) {
         return decideApproval(ctx, params.id, body, caller(principal), { ip: req.ip ?? null });
       },

@@ -88,7 +88,7 @@ export const runRoutes = (ctx: AppContext) => {
       params: RunRef,
       status: 202,
       response: z.object({ workflowId: z.string(), cancelled: z.literal(true) }),
-      errors: [404, 409],
+      errors: [404, 409, 503],
       async handler({ params }) {
         await cancelRun(ctx, params.id);
         return { workflowId: params.id, cancelled: true as const };
@@ -114,6 +114,7 @@ export const runRoutes = (ctx: AppContext) => {
       response: z.object({
         results: z.array(z.object({ workflowId: z.string(), ok: z.boolean(), error: z.string().nullable() })),
       }),
+      errors: [503],
       async handler({ body }) {
         return { results: await bulkAction(ctx, body.action, body.workflowIds) };
       },

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Contact, ContactInput, ContactPatch } from '../../engine/accounts/schema.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
 import { newContactColumns, toContact, uniqueViolation } from './rows.js';
 
 // An account's contacts. "primaryContact" emails go to the one flagged primary; the store keeps exactly one flagged
@@ -48,6 +49,32 @@ export async function listContacts(db: Db, accountId: string): Promise<Contact[]
     .orderBy('id')
     .execute();
   return rows.map(toContact);
+}
+
+/** The account's contacts oldest first, a page at a time (keyset on creation time and id); not_found for no account. */
+export async function pageContacts(db: Db, accountId: string, page: { limit: number; cursor?: string }) {
+  const account = await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+  if (!account) throw notFound(`Account ${accountId}`);
+  let query = db
+    .selectFrom('contacts')
+    .selectAll()
+    .select(timeKey('created_at').as('cursor_at'))
+    .where('account_id', '=', accountId);
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor, ['time', 'uuid']);
+    query = query.where(sql<boolean>`(created_at, id) > (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(
+    rows,
+    page.limit,
+    ({ cursor_at: _at, ...row }) => toContact(row),
+    (row) => [row.cursor_at, row.id],
+  );
 }
 
 /** The contact "primaryContact" emails go to; null when the account has no contacts. */

@@ -17,3 +17,19 @@ export const NextCursor = z
   .string()
   .nullable()
   .meta({ description: 'Pass as `cursor` for the next page; null on the last page.' });
+
+/**
+ * `?limit=` and `?cursor=` of the lists short enough that their first page usually holds them all (playbooks,
+ * templates, people, tokens, an account's contacts): the default is the maximum, so a client written before these
+ * lists paged still sees everything up to 500, and one that follows `nextCursor` sees the rest.
+ */
+export const WholeListPage = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(500)
+    .meta({ description: 'Items per page, 1–500 (default 500).' }),
+  cursor: CursorParam,
+});

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
+import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
 import { isUuid } from '../db/uuid.js';
 import { DomainError, notFound } from '../errors.js';
 import { ApiToken, TokenScope } from '../../engine/people/api-token.js';
@@ -116,6 +117,26 @@ export async function tokenExists(db: Db, secret: string): Promise<boolean> {
 
 export async function listTokens(db: Db): Promise<ApiToken[]> {
   return (await db.selectFrom('api_tokens').select(columns).orderBy('created_at').execute()).map(toToken);
+}
+
+/** Tokens oldest first, a page at a time (keyset on creation time and id). */
+export async function pageTokens(db: Db, page: { limit: number; cursor?: string }) {
+  let query = db.selectFrom('api_tokens').select(columns).select(timeKey('created_at').as('cursor_at'));
+  if (page.cursor) {
+    const [at, id] = decodeCursor(page.cursor, ['time', 'uuid']);
+    query = query.where(sql<boolean>`(created_at, id) > (${at}::timestamptz, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(
+    rows,
+    page.limit,
+    ({ cursor_at: _at, ...row }) => toToken(row),
+    (row) => [row.cursor_at, row.id],
+  );
 }
 
 interface Verified {

@@ -8,6 +8,7 @@ import {
 } from '../../engine/health/scorecard.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
+import { decodeCursor, pageOf } from '../db/page-cursor.js';
 import { readMetrics } from './metrics.js';
 
 // Health: the scorecard's versions, and scoring an account (metrics → score → one account_health row). Scores are
@@ -62,6 +63,17 @@ export async function currentScorecard(db: Db): Promise<StoredScorecard> {
     .executeTakeFirst();
   if (!row) throw notFound('A scorecard (none is installed; the server installs the default at start)');
   return toScorecard(row);
+}
+
+/** Every saved scorecard, newest first, a page at a time (keyset on the version number). */
+export async function pageScorecards(db: Db, page: { limit: number; cursor?: string }) {
+  let query = db.selectFrom('scorecard_versions').selectAll();
+  if (page.cursor) query = query.where('version', '<', decodeCursor(page.cursor, ['int'])[0]);
+  const rows = await query
+    .orderBy('version', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(rows, page.limit, toScorecard, (row) => [row.version]);
 }
 
 /** Saves a new scorecard as the next version. Scores already recorded keep theirs; rescoreAll applies the new one. */

@@ -74,6 +74,21 @@ export async function listPlaybooks(
   return (await query.orderBy('name').execute()).map(toRecord);
 }
 
+/** Every playbook, archived ones included, by name a page at a time (keyset on name and id): the API's list. */
+export async function pagePlaybooks(db: Db, page: { limit: number; cursor?: string }) {
+  let query = db.selectFrom('playbooks').selectAll();
+  if (page.cursor) {
+    const [name, id] = decodeCursor(page.cursor, ['text', 'uuid']);
+    query = query.where(sql<boolean>`(name, id) > (${name}, ${id}::uuid)`);
+  }
+  const rows = await query
+    .orderBy('name')
+    .orderBy('id')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(rows, page.limit, toRecord, (row) => [row.name, row.id]);
+}
+
 /**
  * Archives or brings back a playbook. Archiving stops new enrollments (manual ones get a 409, triggers skip it);
  * runs already going are Temporal workflows pinned to their version and finish untouched. Repeating either is a
@@ -241,6 +256,23 @@ export async function listVersions(db: Db, playbookId: string) {
     .orderBy('version', 'desc')
     .execute();
   return rows.map(versionOf);
+}
+
+/** Published versions, newest first, a page at a time (keyset on the version number). */
+export async function pageVersions(db: Db, playbookId: string, page: { limit: number; cursor?: string }) {
+  let query = db
+    .selectFrom('playbook_versions')
+    .select(['version', 'checksum', 'published_at', 'note', 'published_by'])
+    .where('playbook_id', '=', playbookId);
+  if (page.cursor) {
+    const [version] = decodeCursor(page.cursor, ['int']);
+    query = query.where('version', '<', version);
+  }
+  const rows = await query
+    .orderBy('version', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(rows, page.limit, versionOf, (row) => [row.version]);
 }
 
 /** One published version as it was drawn (the definition, positions included), to compare a draft with. */

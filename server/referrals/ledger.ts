@@ -4,6 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Insertable } from 'kysely';
 import type { ReferralLedgerTable } from '../db/schema.js';
 import { findAccount } from '../accounts/store.js';
+import { decodeCursor, invalidCursor, pageOf, timeKey } from '../db/page-cursor.js';
 
 // An account's referral ledger. Credits come from the account's events, as the systems that know about referrals
 // send them: `referral.converted` on the referrer ({ referredName?, referredAccountId? }) earns $200, and 20 % off
@@ -85,32 +86,65 @@ function describe(
   }
 }
 
-/** The account's ledger (not_found for an unknown account), after booking what its events earned. */
-export async function referralLedger(db: Db, accountId: string): Promise<ReferralLedger> {
+/**
+ * The account's ledger (not_found for an unknown account), after booking what its events earned. The totals count
+ * every line; `entries` are one page of them, oldest first (keyset on time, event and kind), `nextCursor` the rest.
+ */
+export async function referralLedger(
+  db: Db,
+  accountId: string,
+  page: { limit: number; cursor?: string },
+): Promise<ReferralLedger & { nextCursor: string | null }> {
   await findAccount(db, accountId);
   await bookPending(db, accountId);
-  const rows = await db
+  const totals = await db
+    .selectFrom('referral_ledger')
+    .select((eb) => [
+      eb.fn.coalesce(eb.fn.sum<string | number>('amount_cents'), sql<number>`0`).as('credit'),
+      eb.fn.count<string | number>('event_id').filterWhere('kind', '=', 'referralCredit').as('referrals'),
+      eb.fn.count<string | number>('event_id').filterWhere('kind', '=', 'renewalCredit').as('renewals'),
+    ])
+    .where('account_id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  let query = db
     .selectFrom('referral_ledger')
     .selectAll()
-    .where('account_id', '=', accountId)
+    .select(timeKey('occurred_at').as('cursor_at'))
+    .where('account_id', '=', accountId);
+  if (page.cursor) {
+    const [at, eventId, kind] = decodeCursor(page.cursor, ['time', 'text', 'text']);
+    if (!/^\d{1,18}$/.test(eventId)) throw invalidCursor();
+    query = query.where(
+      sql<boolean>`(occurred_at, event_id, kind) > (${at}::timestamptz, ${eventId}::bigint, ${kind})`,
+    );
+  }
+  const rows = await query
     .orderBy('occurred_at')
     .orderBy('event_id')
+    .orderBy('kind')
+    .limit(page.limit + 1)
     .execute();
-  const entries = rows.map((row) => ({
-    at: row.occurred_at.toISOString(),
-    kind: row.kind,
-    amountCents: row.amount_cents,
-    discountPercent: row.discount_percent,
-    counterpart: row.counterpart,
-    eventId: String(row.event_id),
-    description: describe(row.kind, row.counterpart, row.amount_cents, row.discount_percent),
-  }));
+  const { items: entries, nextCursor } = pageOf(
+    rows,
+    page.limit,
+    (row) => ({
+      at: row.occurred_at.toISOString(),
+      kind: row.kind,
+      amountCents: row.amount_cents,
+      discountPercent: row.discount_percent,
+      counterpart: row.counterpart,
+      eventId: String(row.event_id),
+      description: describe(row.kind, row.counterpart, row.amount_cents, row.discount_percent),
+    }),
+    (row) => [row.cursor_at, String(row.event_id), row.kind],
+  );
   return {
     accountId,
     currency: REFERRAL_TERMS.currency,
-    creditCents: entries.reduce((sum, e) => sum + e.amountCents, 0),
-    referrals: entries.filter((e) => e.kind === 'referralCredit').length,
-    renewals: entries.filter((e) => e.kind === 'renewalCredit').length,
+    creditCents: Number(totals.credit),
+    referrals: Number(totals.referrals),
+    renewals: Number(totals.renewals),
     entries,
+    nextCursor,
   };
 }

@@ -2,7 +2,7 @@ import type { AccountFieldDefinition } from '../../../engine/accounts/schema.js'
 import type { AccountFieldType } from '../../../engine/playbook/account-fields.js';
 import type { CompileContext } from '../../../engine/playbook/ir.js';
 import type { EmailLocale, LocalizedEmail } from '../../../engine/templates/schema.js';
-import { api } from './client.js';
+import { api, getAllPages } from './client.js';
 
 export interface TemplateRecord {
   key: string;
@@ -30,8 +30,8 @@ export interface Catalogue {
 
 export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
   const [templates, fields] = await Promise.all([
-    api.get<{ items: TemplateRecord[] }>('/api/templates', signal),
-    api.get<AccountFieldsAnswer>('/api/account-fields', signal),
+    getAllPages<TemplateRecord>('/api/templates', signal),
+    allAccountFields(signal),
   ]);
   return {
     templates: templates.items,
@@ -41,4 +41,19 @@ export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
       accountFields: Object.fromEntries(fields.custom.map((f) => [f.name, f.type])),
     },
   };
+}
+
+/** The built-in fields (first page) and every custom one, following `nextCursor` through the custom ones. */
+async function allAccountFields(signal?: AbortSignal): Promise<AccountFieldsAnswer> {
+  const first = await api.get<AccountFieldsAnswer & { nextCursor?: string | null }>('/api/account-fields', signal);
+  const custom = [...first.custom];
+  for (let cursor = first.nextCursor; cursor;) {
+    const page = await api.get<AccountFieldsAnswer & { nextCursor?: string | null }>(
+      `/api/account-fields?cursor=${encodeURIComponent(cursor)}`,
+      signal,
+    );
+    custom.push(...page.custom);
+    cursor = page.nextCursor;
+  }
+  return { builtIn: first.builtIn, custom };
 }

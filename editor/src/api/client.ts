@@ -80,3 +80,25 @@ export const api = {
   patch: <T>(path: string, body: unknown) => apiFetch<T>('PATCH', path, body),
   delete: <T>(path: string) => apiFetch<T>('DELETE', path),
 };
+
+/**
+ * Every item of a paged list (the API's `?cursor=` / `nextCursor` convention), for the pages that show a whole
+ * list at once — the playbooks, a playbook's versions, the templates the editor checks steps against. Each page
+ * is asked at the route's largest size, so a list of up to 500 stays one request.
+ */
+export async function getAllPages<T>(path: string, signal?: AbortSignal): Promise<{ items: T[] }> {
+  const items: T[] = [];
+  let cursor: string | null | undefined;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await apiFetch<{ items: T[]; nextCursor?: string | null }>(
+      'GET',
+      `${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      signal,
+    );
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { items };
+}

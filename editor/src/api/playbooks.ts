@@ -5,7 +5,7 @@ import type {
   MigrationRequest,
   MigrationStarted,
 } from '../../../engine/playbook/migration-request.js';
-import { api } from './client.js';
+import { api, getAllPages } from './client.js';
 
 // Shapes of the playbook API's answers (the OpenAPI document at /api/openapi.json is their truth).
 
@@ -60,13 +60,12 @@ export type { MigrationPlan, MigrationProgress, MigrationStarted };
 const at = (key: string) => `/api/playbooks/${encodeURIComponent(key)}`;
 
 export const playbooksApi = {
-  list: (signal?: AbortSignal) => api.get<{ items: PlaybookListItem[] }>('/api/playbooks', signal),
+  list: (signal?: AbortSignal) => getAllPages<PlaybookListItem>('/api/playbooks', signal),
   get: (key: string, signal?: AbortSignal) => api.get<PlaybookWithIssues>(at(key), signal),
   create: (definition: unknown) => api.post<PlaybookWithIssues>('/api/playbooks', { definition }),
   save: (key: string, definition: unknown) => api.put<PlaybookWithIssues>(at(key), { definition }),
   publish: (key: string, note?: string) => api.post<Published>(`${at(key)}/publish`, note ? { note } : {}),
-  versions: (key: string, signal?: AbortSignal) =>
-    api.get<{ items: PublishedVersion[] }>(`${at(key)}/versions`, signal),
+  versions: (key: string, signal?: AbortSignal) => getAllPages<PublishedVersion>(`${at(key)}/versions`, signal),
   version: (key: string, version: number, signal?: AbortSignal) =>
     api.get<VersionDetail>(`${at(key)}/versions/${version}`, signal),
   impact: (key: string, signal?: AbortSignal) => api.get<Impact>(`${at(key)}/impact`, signal),

@@ -1,10 +1,11 @@
 import { AccountFieldDeclaration, AccountFieldDefinition } from '../../../engine/accounts/schema.js';
 import { AccountFieldList } from '../../../engine/accounts/field-list.js';
 import { BUILT_IN_ACCOUNT_FIELDS } from '../../../engine/playbook/account-fields.js';
-import { declareField, listFieldDefinitions } from '../../accounts/field-definitions.js';
+import { declareField, pageFieldDefinitions } from '../../accounts/field-definitions.js';
 import type { AppContext } from '../../context.js';
 import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { DESIGNERS, EVERYONE } from '../roles.js';
 
 export const accountFieldRoutes = (ctx: AppContext) => {
@@ -17,16 +18,27 @@ export const accountFieldRoutes = (ctx: AppContext) => {
       access: { roles: EVERYONE, scope: 'read' },
       summary:
         'The account fields playbooks, templates and CSV files can use: the built-in ones and the declared custom ones.',
-      response: AccountFieldList,
-      async handler() {
+      query: WholeListPage,
+      response: AccountFieldList.extend({
+        nextCursor: NextCursor.meta({
+          description:
+            'Pass as `cursor` for the next page of `custom` fields (by name); null on the last. The built-in fields come on the first page only.',
+        }),
+      }),
+      errors: [400],
+      async handler({ query }) {
+        const custom = await pageFieldDefinitions(db, query);
         return {
-          builtIn: Object.entries(BUILT_IN_ACCOUNT_FIELDS).map(([name, spec]) => ({
-            name,
-            type: spec.type,
-            ...(spec.values && { values: [...spec.values] }),
-            ...(spec.computed && { computed: true }),
-          })),
-          custom: await listFieldDefinitions(db),
+          builtIn: query.cursor
+            ? []
+            : Object.entries(BUILT_IN_ACCOUNT_FIELDS).map(([name, spec]) => ({
+                name,
+                type: spec.type,
+                ...(spec.values && { values: [...spec.values] }),
+                ...(spec.computed && { computed: true }),
+              })),
+          custom: custom.items,
+          nextCursor: custom.nextCursor,
         };
       },
     }),

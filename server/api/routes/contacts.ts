@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { Contact, ContactInput, ContactPatch } from '../../../engine/accounts/schema.js';
-import { createContact, deleteContact, listContacts, patchContact } from '../../accounts/contacts.js';
+import { createContact, deleteContact, pageContacts, patchContact } from '../../accounts/contacts.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { ownAccount } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
@@ -19,10 +20,11 @@ export const contactRoutes = (ctx: AppContext) => {
       access: { roles: EVERYONE, scope: 'read', owner: ownAccount(db) },
       summary: 'The account’s contacts, oldest first; exactly one is primary while there are any.',
       params: AccountRef,
-      response: z.object({ items: z.array(Contact) }),
+      query: WholeListPage,
+      response: z.object({ items: z.array(Contact), nextCursor: NextCursor }),
       errors: [404],
-      async handler({ params }) {
-        return { items: await listContacts(db, params.id) };
+      async handler({ params, query }) {
+        return pageContacts(db, params.id, query);
       },
     }),
     route({

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { CsmProfile, CsmProfileInput, CsmRef } from '../../../engine/people/csm-profile.js';
 import type { AppContext } from '../../context.js';
-import { findCsmProfile, listCsmProfiles, saveCsmProfile } from '../../people/csm-profiles.js';
+import { findCsmProfile, pageCsmProfiles, saveCsmProfile } from '../../people/csm-profiles.js';
 import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { personOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
@@ -16,9 +17,11 @@ export const csmRoutes = (ctx: AppContext) => {
       tag: 'people',
       access: { roles: EVERYONE, scope: 'read' },
       summary: 'CSM profiles: the name, booking link and signature playbook emails use for each owner CSM.',
-      response: z.object({ items: z.array(CsmProfile) }),
-      async handler() {
-        return { items: await listCsmProfiles(db) };
+      query: WholeListPage,
+      response: z.object({ items: z.array(CsmProfile), nextCursor: NextCursor }),
+      errors: [400],
+      async handler({ query }) {
+        return pageCsmProfiles(db, query);
       },
     }),
     route({

@@ -11,8 +11,8 @@ import {
   findPlaybook,
   findVersion,
   InvalidPlaybookError,
-  listPlaybooks,
-  listVersions,
+  pagePlaybooks,
+  pageVersions,
   publishDraft,
   setArchived,
   updateDraft,
@@ -31,6 +31,7 @@ import { outboundIssues } from '../../playbooks/outbound-check.js';
 import { describeTrigger } from '../../../engine/triggers/describe.js';
 import type { Trigger } from '../../../engine/playbook/triggers.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { accountOwners, accountOwnersByExternalId } from '../../auth/ownership.js';
 import { DESIGNERS, ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 
@@ -98,7 +99,8 @@ export const playbookRoutes = (ctx: AppContext) => {
       tag: 'playbooks',
       access: { roles: EVERYONE, scope: 'read' },
       summary:
-        'Every playbook with its current published version, archived ones included (see archivedAt), and what enrolls it.',
+        'Every playbook with its current published version, archived ones included (see archivedAt), and what enrolls it; by name.',
+      query: WholeListPage,
       response: z.object({
         items: z.array(
           Playbook.omit({ draft: true }).extend({
@@ -108,15 +110,18 @@ export const playbookRoutes = (ctx: AppContext) => {
             }),
           }),
         ),
+        nextCursor: NextCursor,
       }),
-      async handler() {
-        const playbooks = await listPlaybooks(db, { includeArchived: true });
+      errors: [400],
+      async handler({ query }) {
+        const page = await pagePlaybooks(db, query);
         const triggers = await currentTriggers(db);
         return {
-          items: playbooks.map(({ draft: _draft, ...rest }) => ({
+          items: page.items.map(({ draft: _draft, ...rest }) => ({
             ...rest,
             enrolledBy: (triggers.get(rest.id) ?? []).map(describeTrigger),
           })),
+          nextCursor: page.nextCursor,
         };
       },
     }),
@@ -227,11 +232,12 @@ export const playbookRoutes = (ctx: AppContext) => {
       access: { roles: EVERYONE, scope: 'read' },
       summary: 'Published versions, newest first, with who published each and their note.',
       params: PlaybookRef,
-      response: z.object({ items: z.array(PublishedVersion) }),
+      query: WholeListPage,
+      response: z.object({ items: z.array(PublishedVersion), nextCursor: NextCursor }),
       errors: [404],
-      async handler({ params }) {
+      async handler({ params, query }) {
         const playbook = await findPlaybook(db, params.id);
-        return { items: await listVersions(db, playbook.id) };
+        return pageVersions(db, playbook.id, query);
       },
     }),
     route({

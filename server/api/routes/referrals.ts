@@ -3,6 +3,7 @@ import type { AppContext } from '../../context.js';
 import { ownAccount } from '../../auth/ownership.js';
 import { referralLedger } from '../../referrals/ledger.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
 
@@ -17,10 +18,16 @@ export const referralRoutes = (ctx: AppContext) => {
       summary:
         'The account’s referral ledger: $200 credit per referred customer who subscribed (event referral.converted), $100 more when one renewed (referral.renewed), and 20 % off the first month when the account was itself referred (a referral.converted naming it as referredAccountId).',
       params: AccountRef,
-      response: ReferralLedger,
+      query: WholeListPage,
+      response: ReferralLedger.extend({
+        nextCursor: NextCursor.meta({
+          description:
+            'Pass as `cursor` for the next page of `entries` (the totals always count every line); null on the last page.',
+        }),
+      }),
       errors: [404],
-      async handler({ params }) {
-        return referralLedger(db, params.id);
+      async handler({ params, query }) {
+        return referralLedger(db, params.id, query);
       },
     }),
   ];

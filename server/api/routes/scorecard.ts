@@ -4,9 +4,16 @@ import { HealthRiskLevel, Scorecard } from '../../../engine/health/scorecard.js'
 import { startScorecardRescore } from '../../accounts/entity-signals.js';
 import { findAccount } from '../../accounts/store.js';
 import type { AppContext } from '../../context.js';
-import { accountHealth, currentScorecard, saveScorecard, scoreAndRecord } from '../../health/service.js';
+import {
+  accountHealth,
+  currentScorecard,
+  pageScorecards,
+  saveScorecard,
+  scoreAndRecord,
+} from '../../health/service.js';
 import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { ownAccount } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
 import { AccountRef } from './accounts.js';
@@ -28,6 +35,20 @@ export const scorecardRoutes = (ctx: AppContext) => {
       errors: [404],
       async handler() {
         return currentScorecard(db);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/scorecard/versions',
+      tag: 'health',
+      access: { roles: EVERYONE, scope: 'read' },
+      summary:
+        'Every saved scorecard, newest first: recorded scores name the version they used (scorecardVersion), this says what it was.',
+      query: WholeListPage,
+      response: z.object({ items: z.array(StoredScorecard), nextCursor: NextCursor }),
+      errors: [400],
+      async handler({ query }) {
+        return pageScorecards(db, query);
       },
     }),
     route({

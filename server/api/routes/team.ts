@@ -1,6 +1,8 @@
 import { Team } from '../../../engine/people/team.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { decodeCursor, pageOf } from '../../db/page-cursor.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { EVERYONE } from '../roles.js';
 
 // The caller's own team, read from their sign-in (the principal carries a manager's team): the dashboard's team view
@@ -14,10 +16,27 @@ export const teamRoutes = (_ctx: AppContext) => [
     access: { roles: EVERYONE, scope: 'read' },
     summary:
       "The caller's team: for a manager, themselves and the active CSMs whose manager they are; for anyone else, no members.",
-    response: Team,
-    async handler({ principal }) {
-      if (principal?.kind !== 'user' || principal.role !== 'manager') return { manager: null, members: [] };
-      return { manager: principal.email, members: [...principal.team].sort() };
+    query: WholeListPage,
+    response: Team.extend({
+      nextCursor: NextCursor.meta({
+        description: 'Pass as `cursor` for the next page of `members`; null on the last.',
+      }),
+    }),
+    errors: [400],
+    async handler({ principal, query }) {
+      // The team travels with the sign-in (bounded by the people one manager has); paged like every list all the same.
+      const after = query.cursor ? decodeCursor(query.cursor, ['text'])[0] : undefined;
+      if (principal?.kind !== 'user' || principal.role !== 'manager') {
+        return { manager: null, members: [], nextCursor: null };
+      }
+      const members = [...principal.team].sort().filter((email) => after === undefined || email > after);
+      const page = pageOf(
+        members,
+        query.limit,
+        (email) => email,
+        (email) => [email],
+      );
+      return { manager: principal.email, members: page.items, nextCursor: page.nextCursor };
     },
   }),
 ];

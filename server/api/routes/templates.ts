@@ -10,11 +10,12 @@ import {
   checkTemplateForInstall,
   findTemplate,
   InvalidTemplateError,
-  listTemplates,
+  pageTemplates,
   saveTemplate,
 } from '../../templates/store.js';
 import { recordAudit } from '../../audit/log.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { accountOwners } from '../../auth/ownership.js';
 import { DESIGNERS, EVERYONE } from '../roles.js';
 
@@ -93,10 +94,12 @@ export const templateRoutes = (ctx: AppContext) => {
       path: '/api/templates',
       tag: 'email',
       access: { roles: EVERYONE, scope: 'read' },
-      summary: 'Every email template, with the variables it reads.',
-      response: z.object({ items: z.array(TemplateRecord) }),
-      async handler() {
-        return { items: await listTemplates(db) };
+      summary: 'Every email template, with the variables it reads, by key.',
+      query: WholeListPage,
+      response: z.object({ items: z.array(TemplateRecord), nextCursor: NextCursor }),
+      errors: [400],
+      async handler({ query }) {
+        return pageTemplates(db, query);
       },
     }),
     route({

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { recordAudit } from '../../audit/log.js';
 import { ApiToken, CreatedApiToken, NewApiToken } from '../../../engine/people/api-token.js';
-import { createToken, listTokens, revokeToken } from '../../auth/tokens.js';
+import { createToken, pageTokens, revokeToken } from '../../auth/tokens.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { ADMINS } from '../roles.js';
 
 const TokenRef = z.object({ id: z.uuid({ error: 'must be a token id (a UUID)' }) });
@@ -17,10 +18,12 @@ export const tokenRoutes = (ctx: AppContext) => {
       path: '/api/tokens',
       tag: 'people',
       access: { roles: ADMINS, scope: 'admin' },
-      summary: 'API tokens with their scopes, expiry and last use (never their secrets).',
-      response: z.object({ items: z.array(ApiToken) }),
-      async handler() {
-        return { items: await listTokens(db) };
+      summary: 'API tokens with their scopes, expiry and last use (never their secrets), oldest first.',
+      query: WholeListPage,
+      response: z.object({ items: z.array(ApiToken), nextCursor: NextCursor }),
+      errors: [400],
+      async handler({ query }) {
+        return pageTokens(db, query);
       },
     }),
     route({

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { User, UserInput, UserPatch, UserRole } from '../../../engine/people/user.js';
 import { recordAudit } from '../../audit/log.js';
 import type { Principal } from '../../auth/principal.js';
-import { createUser, findUserRow, listUsers, toUser, updateUser } from '../../auth/users.js';
+import { createUser, findUserRow, pageUsers, toUser, updateUser } from '../../auth/users.js';
 import type { AppContext } from '../../context.js';
 import { route } from '../route.js';
+import { NextCursor, WholeListPage } from '../paging.js';
 import { ADMINS } from '../roles.js';
 
 const UserRef = z.object({ id: z.uuid({ error: 'must be a user id (a UUID)' }) });
@@ -35,10 +36,11 @@ export const userRoutes = (ctx: AppContext) => {
       tag: 'people',
       access: { roles: ADMINS, scope: 'admin' },
       summary: 'Everyone who can sign in (or signs emails), with their role and manager.',
-      query: z.object({ role: UserRole.optional() }),
-      response: z.object({ items: z.array(User) }),
+      query: WholeListPage.extend({ role: UserRole.optional() }),
+      response: z.object({ items: z.array(User), nextCursor: NextCursor }),
+      errors: [400],
       async handler({ query }) {
-        return { items: await listUsers(db, query) };
+        return pageUsers(db, query);
       },
     }),
     route({

@@ -73,7 +73,8 @@ export const Config = z.object({
     .number()
     .int()
     .min(0)
-    .default(500)
+    // ≈ 0.24 MB a cached run; only runs that get their next task within seconds gain (docs/scaling.md, sticky cache).
+    .default(200)
     .describe('Workflows a worker keeps in memory (sticky cache).'),
   SWEEP_HOUR_UTC: z.coerce
     .number()

@@ -19,7 +19,7 @@ const lanes = {
   integration: { needs: ['temporal'] },
   postgres: { needs: ['postgres'] },
   browser: { needs: ['temporal', 'chromium'] },
-  faults: { needs: ['temporal'] },
+  faults: { needs: ['temporal', 'postgres'] },
   fuzz: { needs: ['temporal', 'schemathesis'] },
 };
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -5,7 +5,9 @@ import { until } from '../support/until.js';
 
 // `npm start` as a user runs it — `node scripts/start.mjs`, which starts the server, which starts the embedded
 // Temporal dev server — in a process group of its own, so a test can kill -9 the whole tree at once, as a power
-// cut or the OOM killer would, and start it again with the same one command.
+// cut or the OOM killer would, and start it again with the same one command. With STAYFLOW_ROLE=worker (or api) in
+// `env` it is one part of the split deployment (TEMPORAL_ADDRESS and DATABASE_URL then name shared servers): the
+// same command starts a worker alone, which serves no HTTP, so it counts as up once it prints that it is running.
 
 export interface StayflowProcess {
   url: string;
@@ -21,6 +23,7 @@ export interface StayflowProcess {
 }
 
 export function stayflowProcess(name: string, env: Record<string, string>): StayflowProcess {
+  const workerOnly = env.STAYFLOW_ROLE === 'worker';
   const logDir = path.join('.data', 'test', 'faults');
   mkdirSync(logDir, { recursive: true });
   const url = `http://127.0.0.1:${env.PORT}`;
@@ -40,11 +43,15 @@ export function stayflowProcess(name: string, env: Record<string, string>): Stay
       });
       child.stdout!.pipe(out);
       child.stderr!.pipe(out);
+      let printed = '';
+      child.stdout!.on('data', (chunk: Buffer) => void (printed += chunk.toString('utf8')));
       const started = child;
       await until(
-        `Stayflow to answer on ${url} (log: ${log})`,
+        workerOnly ? `the worker to start (log: ${log})` : `Stayflow to answer on ${url} (log: ${log})`,
         async () => {
           if (started.exitCode !== null) throw new Error(`npm start exited with ${started.exitCode}; see ${log}`);
+          // server/main.ts prints this once the worker polls (whatever LOG_LEVEL says).
+          if (workerOnly) return printed.includes('is running (worker)') ? true : undefined;
           const res = await fetch(`${url}/api/health`).catch(() => undefined);
           return res?.status === 200 ? true : undefined;
         },

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Contact, ContactInput, ContactPatch } from '../../engine/accounts/schema.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
 import { newContactColumns, toContact, uniqueViolation } from './rows.js';
 
 // An account's contacts. "primaryContact" emails go to the one flagged primary; the store keeps exactly one flagged
@@ -61,8 +61,7 @@ export async function pageContacts(db: Db, accountId: string, page: { limit: num
     .select(timeKey('created_at').as('cursor_at'))
     .where('account_id', '=', accountId);
   if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, ['time', 'uuid']);
-    query = query.where(sql<boolean>`(created_at, id) > (${at}::timestamptz, ${id}::uuid)`);
+    query = query.where(pastTimeAndId(page.cursor, 'created_at', 'asc'));
   }
   const rows = await query
     .orderBy('created_at')

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
 import { isUuid } from '../db/uuid.js';
 import { DomainError, notFound } from '../errors.js';
 import { ApiToken, TokenScope } from '../../engine/people/api-token.js';
@@ -123,8 +123,7 @@ export async function listTokens(db: Db): Promise<ApiToken[]> {
 export async function pageTokens(db: Db, page: { limit: number; cursor?: string }) {
   let query = db.selectFrom('api_tokens').select(columns).select(timeKey('created_at').as('cursor_at'));
   if (page.cursor) {
-    const [at, id] = decodeCursor(page.cursor, ['time', 'uuid']);
-    query = query.where(sql<boolean>`(created_at, id) > (${at}::timestamptz, ${id}::uuid)`);
+    query = query.where(pastTimeAndId(page.cursor, 'created_at', 'asc'));
   }
   const rows = await query
     .orderBy('created_at')

@@ -49,6 +49,17 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
 export const timeKey = (column: string): RawBuilder<string> => sql<string>`${sql.ref(column)}::text`;
 
 /**
+ * Rows past the page that ended at the cursor's row, keyed by a timestamp column and the uuid `id`: after it when
+ * the list runs oldest first, before it when newest first (the cursor holds `[timeKey(column), id]`).
+ */
+export function pastTimeAndId(cursor: string, column: string, order: 'asc' | 'desc'): RawBuilder<boolean> {
+  const [at, id] = decodeCursor(cursor, ['time', 'uuid']);
+  return order === 'asc'
+    ? sql<boolean>`(${sql.ref(column)}, id) > (${at}::timestamptz, ${id}::uuid)`
+    : sql<boolean>`(${sql.ref(column)}, id) < (${at}::timestamptz, ${id}::uuid)`;
+}
+
+/**
  * One page from `limit + 1` rows: the first `limit`, and the cursor of the last of them when there are more.
  */
 export function pageOf<R, T>(

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
 import type { EmailOutboxTable, OutboxState, RunStepsTable } from '../db/schema.js';
 
 // The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
@@ -227,8 +227,7 @@ export async function listOutboxRows(
     .orderBy('id', 'desc')
     .limit(filters.limit + 1);
   if (filters.cursor) {
-    const [at, id] = decodeCursor(filters.cursor, ['time', 'uuid']);
-    query = query.where(sql<boolean>`(created_at, id) < (${at}::timestamptz, ${id}::uuid)`);
+    query = query.where(pastTimeAndId(filters.cursor, 'created_at', 'desc'));
   }
   if (filters.state) query = query.where('state', '=', filters.state);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { CaughtMail, Delivery, DeliveryMessage, OutboxState } from '../../../engine/email/outbox.js';
 import { IsoDate } from '../../../engine/accounts/schema.js';
@@ -8,7 +7,7 @@ import { resendUncertain } from '../../email/resend.js';
 import { toCaughtMail } from '../../email/smtp-catcher.js';
 import { notFound } from '../../errors.js';
 import { route } from '../route.js';
-import { decodeCursor, pageOf, timeKey } from '../../db/page-cursor.js';
+import { pageOf, pastTimeAndId, timeKey } from '../../db/page-cursor.js';
 import { CursorParam, NextCursor } from '../paging.js';
 import { accountOwners, deliveryOwners, requireFilter, runOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
@@ -160,8 +159,7 @@ export const outboxRoutes = (ctx: AppContext) => {
           .limit(query.limit + 1);
         if (query.to) q = q.where((eb) => eb(eb.val(query.to), '=', eb.fn.any('envelope_to')));
         if (query.cursor) {
-          const [at, id] = decodeCursor(query.cursor, ['time', 'uuid']);
-          q = q.where(sql<boolean>`(received_at, id) < (${at}::timestamptz, ${id}::uuid)`);
+          q = q.where(pastTimeAndId(query.cursor, 'received_at', 'desc'));
         }
         return pageOf(
           await q.execute(),

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { createContext, useContext, useId } from 'react';
 import { get, useController, useFormContext } from 'react-hook-form';
 import { accountField } from '../../../engine/playbook/account-fields.js';
 import {
@@ -141,6 +141,13 @@ function ValueInput(props: {
   );
 }
 
+/**
+ * Whether this condition may count days since or until a date: only a branch's (the compiler refuses it elsewhere,
+ * `measure_not_here`: an exit or a filter is checked when something happens, not as days pass).
+ */
+const MeasuresAllowed = createContext(false);
+const BRANCH_CONDITION = /(^|\.)conditions\.\d+\.when$/;
+
 function ComparisonRow({
   value,
   onChange,
@@ -155,7 +162,8 @@ function ComparisonRow({
   const list = useId();
   const spec = value.field.startsWith('account.') ? accountField(vocabulary, value.field.slice(8)) : undefined;
   // Days since/until are offered on date fields (tenure: "startDate more than 365 days ago").
-  const measurable = spec?.type === 'date' || value.measure !== undefined;
+  // A measure already there stays visible (and the compiler's refusal with it) wherever it was written.
+  const measurable = (useContext(MeasuresAllowed) && spec?.type === 'date') || value.measure !== undefined;
   const operators = value.measure ? MEASURE_OPERATORS : ConditionOperator.options;
   return (
     <div className="condition-row">
@@ -307,7 +315,9 @@ export function ConditionEditor({ name, label }: { name: string; label: string }
   return (
     <fieldset className="group">
       <legend>{label}</legend>
-      <ConditionNode value={value} onChange={field.onChange} depth={0} />
+      <MeasuresAllowed.Provider value={BRANCH_CONDITION.test(name)}>
+        <ConditionNode value={value} onChange={field.onChange} depth={0} />
+      </MeasuresAllowed.Provider>
       {problems.map((p) => (
         <span key={p} className="field-error">
           {p}

@@ -84,7 +84,9 @@ describe('the operations pages', () => {
     await page.keyboard.type(`Páginas ${suffix}`);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.url()).toContain('accountName=');
-    const rows = page.getByTestId('run-list').locator('tbody tr');
+    // The account is in the kickoff playbook, and (renewal 40 days out, taken late when it was created) maybe
+    // already in the shipped renewal cadence too: the kickoff playbook's row is the one this test follows.
+    const rows = page.getByTestId('run-list').locator('tbody tr').filter({ hasText: taskKey });
     await expect.poll(() => rows.count()).toBe(1);
     await expect
       .poll(() => rows.first().textContent(), { timeout: 20_000 })

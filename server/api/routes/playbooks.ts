@@ -40,6 +40,25 @@ import { DESIGNERS, ACCOUNT_TEAM, EVERYONE } from '../roles.js';
 const DefinitionBody = z.object({
   definition: z.unknown().meta({ override: { $ref: '#/components/schemas/PlaybookDefinition' } }),
 });
+/**
+ * Saving a draft takes work in progress: any object with a key and a name is stored, and the answer lists every
+ * problem. The document says so, rather than promising that only a complete PlaybookDefinition is accepted.
+ */
+const DraftBody = z.object({
+  definition: z.unknown().meta({
+    override: {
+      type: 'object',
+      required: ['key', 'name'],
+      properties: {
+        key: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 },
+        name: { type: 'string', minLength: 1 },
+      },
+      additionalProperties: true,
+      description:
+        'The playbook as drawn, possibly unfinished: key and name are needed to file it, and every problem comes back in `issues`. A complete one is a PlaybookDefinition.',
+    },
+  }),
+});
 const PlaybookRef = z.object({ id: z.string().min(1).max(100) });
 
 const Playbook = z
@@ -131,7 +150,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       tag: 'playbooks',
       access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary: 'Creates a playbook from a definition (saved as its draft, with the problems found).',
-      body: DefinitionBody,
+      body: DraftBody,
       status: 201,
       response: PlaybookWithIssues,
       errors: [409],
@@ -182,7 +201,7 @@ export const playbookRoutes = (ctx: AppContext) => {
       access: { roles: DESIGNERS, scope: 'playbooks:write' },
       summary: 'Saves the draft. Published versions and running enrollments do not change.',
       params: PlaybookRef,
-      body: DefinitionBody,
+      body: DraftBody,
       response: PlaybookWithIssues,
       errors: [404],
       async handler({ params, body }) {

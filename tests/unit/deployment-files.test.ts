@@ -11,6 +11,8 @@ import { Config, loadConfig } from '../../server/config.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const configKeys = Object.keys(Config.shape).sort();
+// Node's own variables, read by the runtime before any of the app's code: the worker's heap cap goes here.
+const NODE_RUNTIME_KEYS = ['NODE_OPTIONS'];
 
 interface Service {
   image?: string;
@@ -80,7 +82,15 @@ describe('docker-compose.yml', () => {
   it.each(['api', 'worker'] as const)('%s only sets variables declared in the Config schema', (name) => {
     const env = environment(name);
     expect(Object.keys(env).length).toBeGreaterThan(0);
-    expect(Object.keys(env).filter((key) => !configKeys.includes(key))).toEqual([]);
+    expect(Object.keys(env).filter((key) => !configKeys.includes(key) && !NODE_RUNTIME_KEYS.includes(key))).toEqual([]);
+  });
+
+  it('caps the worker heap as `STAYFLOW_ROLE=worker npm start` does', () => {
+    const launcher = /--max-old-space-size=(\d+)/.exec(read('scripts/start.mjs'))?.[1];
+    expect(launcher).toBeDefined();
+    expect(environment('worker').NODE_OPTIONS).toBe(`--max-old-space-size=${launcher}`);
+    // The API keeps V8's default: its heap holds request bodies and imports, not a workflow cache.
+    expect(environment('api').NODE_OPTIONS).toBeUndefined();
   });
 
   it.each(['api', 'worker'] as const)('%s environment is accepted by loadConfig', (name) => {

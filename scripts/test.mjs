@@ -47,6 +47,8 @@ for (const part of new Set(run.flatMap(needsOf))) {
 const reportDir = path.join('.data', 'test', 'reports');
 mkdirSync(reportDir, { recursive: true });
 const summary = [];
+/** @type {string[]} Each failed test, named with the start of its error, repeated after the summary. */
+const failures = [];
 for (const lane of run) {
   const missing = needsOf(lane).filter((part) => unavailable.has(part));
   if (missing.length) {
@@ -93,12 +95,37 @@ for (const lane of run) {
     // A global setup that throws (a server that did not start) leaves no test failed: say so.
     if (result.status !== 0 && counts.failed === 0) note = 'the lane could not start: see its error above';
     if (json.numTotalTests === 0 && !note) note = 'no tests found';
+    failures.push(...failedTests(lane, json));
     renameSync(report, path.join(reportDir, `${lane}.json`));
   } else {
     note = `vitest exited with ${result.status} before reporting`;
   }
   if (result.status !== 0 && counts.failed === 0) counts.failed = 1;
   summary.push({ lane, ...counts, seconds: seconds(t0), note });
+}
+
+/**
+ * The failed tests of a vitest JSON report, each as `lane › file › test: first lines of the error`. They go after the
+ * summary, at the very end of the output: a CI log shown by its tail then still says what failed and why.
+ * @param {string} lane
+ * @param {{ testResults?: { name: string; message?: string; assertionResults?: { status: string; fullName: string; failureMessages?: string[] }[] }[] }} json
+ */
+function failedTests(lane, json) {
+  const short = (/** @type {string} */ text) =>
+    text
+      .split('\n')
+      .filter((line) => !/^\s*at /.test(line))
+      .slice(0, 4)
+      .join(' ⏎ ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 600);
+  return (json.testResults ?? []).flatMap((file) => {
+    const where = `${lane} › ${path.relative(process.cwd(), file.name)}`;
+    const failed = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    // A file that failed outside any test (a hook, an import) has its reason on the file.
+    if (failed.length === 0 && file.message) return [`${where}: ${short(file.message)}`];
+    return failed.map((t) => `${where} › ${t.fullName}: ${short(t.failureMessages?.[0] ?? 'no message')}`);
+  });
 }
 
 // The static lane: the type checkers, the linter (with the workflow determinism fence and the layer fences) and the
@@ -142,5 +169,6 @@ for (const s of summary) {
   );
 }
 const notRun = summary.filter((s) => s.note.startsWith('not run')).length;
+if (failures.length > 0) console.log(`\nFailed tests:\n${failures.map((f) => `  ✗ ${f}`).join('\n')}`);
 console.log(`\n${total.passed} passed, ${total.failed + notRun} failed, ${total.skipped} skipped`);
 process.exit(total.failed + notRun > 0 ? 1 : 0);

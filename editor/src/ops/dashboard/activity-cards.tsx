@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Dashboard } from '../../../../engine/dashboard/schema.js';
-import { count, onDay } from '../ui/format.js';
+import { count, counted, onDay } from '../ui/format.js';
 import { accountsLink, emailsLink, runsLink } from './links.js';
 
 const EMAIL_STATES = [
@@ -120,7 +120,7 @@ export function RenewalsCard({ renewals, owner }: { renewals: Dashboard['renewal
           to={accountsLink(owner, { renewalFrom: renewals.from, renewalTo: renewals.to })}
           data-testid="dash-renewals-count"
         >
-          {count(renewals.accounts)} accounts
+          {counted(renewals.accounts, 'account')}
         </Link>
       </h2>
       <p className="muted">

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Dashboard } from '../../../../engine/dashboard/schema.js';
-import { count } from '../ui/format.js';
+import { count, counted } from '../ui/format.js';
 import { RiskBadge } from '../ui/risk-badge.js';
 import { accountsLink } from './links.js';
 
@@ -11,7 +11,7 @@ export function HealthCard({ health, owner }: { health: Dashboard['health']; own
   const bands = health.buckets.map((b) => ({ band: `${b.healthMin}–${b.healthMax}`, ...b }));
   return (
     <section className="card" aria-labelledby="dash-health" data-testid="dash-health">
-      <h2 id="dash-health">Health of {count(health.accounts)} accounts</h2>
+      <h2 id="dash-health">Health of {counted(health.accounts, 'account')}</h2>
       <div className="figures">
         {LEVELS.map((level) => (
           <Link key={level} to={accountsLink(owner, { riskLevel: level })} data-testid={`dash-level-${level}`}>

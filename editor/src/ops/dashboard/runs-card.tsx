@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import { DASHBOARD_RUN_STATUSES, type Dashboard } from '../../../../engine/dashboard/schema.js';
 import { humanize } from '../../ui/words.js';
-import { count } from '../ui/format.js';
+import { count, counted } from '../ui/format.js';
 import { runsLink } from './links.js';
 
 const STATUS_WORDS: Partial<Record<(typeof DASHBOARD_RUN_STATUSES)[number], string>> = { running: 'Open' };
@@ -10,39 +10,42 @@ export function RunsCard({ runs, owner }: { runs: Dashboard['runs']; owner: stri
   return (
     <section className="card" aria-labelledby="dash-runs" data-testid="dash-runs">
       <h2 id="dash-runs">Runs per playbook</h2>
-      <table className="table compact">
-        <thead>
-          <tr>
-            <th scope="col">Playbook</th>
-            {DASHBOARD_RUN_STATUSES.map((s) => (
-              <th scope="col" className="num" key={s}>
-                {STATUS_WORDS[s] ?? humanize(s, true)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((p) => (
-            <tr key={p.key}>
-              <th scope="row">
-                {p.name}
-                {p.archived && <span className="badge">archived</span>}
-              </th>
+      {/* Seven columns outgrow a narrow card: the table scrolls inside it (focusable, so a keyboard can scroll it). */}
+      <div className="scroll-x" tabIndex={0} role="region" aria-label="Runs per playbook, by status">
+        <table className="table compact">
+          <thead>
+            <tr>
+              <th scope="col">Playbook</th>
               {DASHBOARD_RUN_STATUSES.map((s) => (
-                <td className="num" key={s}>
-                  <Link
-                    to={runsLink(owner, { playbook: p.key, status: s })}
-                    aria-label={`${p.byStatus[s] ?? 0} ${humanize(s)} runs of ${p.name}`}
-                    data-testid={`dash-runs-${p.key}-${s}`}
-                  >
-                    {count(p.byStatus[s] ?? 0)}
-                  </Link>
-                </td>
+                <th scope="col" className="num" key={s}>
+                  {STATUS_WORDS[s] ?? humanize(s, true)}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {runs.map((p) => (
+              <tr key={p.key}>
+                <th scope="row">
+                  {p.name}
+                  {p.archived && <span className="badge">archived</span>}
+                </th>
+                {DASHBOARD_RUN_STATUSES.map((s) => (
+                  <td className="num" key={s}>
+                    <Link
+                      to={runsLink(owner, { playbook: p.key, status: s })}
+                      aria-label={`${p.byStatus[s] ?? 0} ${humanize(s)} runs of ${p.name}`}
+                      data-testid={`dash-runs-${p.key}-${s}`}
+                    >
+                      {count(p.byStatus[s] ?? 0)}
+                    </Link>
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -51,7 +54,7 @@ export function FunnelCard({ funnel, owner }: { funnel: Dashboard['funnels'][num
   return (
     <section className="card" aria-labelledby={`funnel-${funnel.key}`} data-testid={`dash-funnel-${funnel.key}`}>
       <h2 id={`funnel-${funnel.key}`}>
-        {funnel.name}: <Link to={runsLink(owner, { playbook: funnel.key })}>{count(funnel.started)} runs</Link>
+        {funnel.name}: <Link to={runsLink(owner, { playbook: funnel.key })}>{counted(funnel.started, 'run')}</Link>
       </h2>
       <table className="table compact">
         <thead>

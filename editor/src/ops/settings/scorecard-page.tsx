@@ -14,7 +14,7 @@ import { ErrorMessage } from '../../ui/states.js';
 import { useAsync } from '../../ui/use-async.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
-import { when } from '../ui/format.js';
+import { counted, when } from '../ui/format.js';
 import { SettingsTabs } from './settings-tabs.js';
 import '../ops.css';
 
@@ -258,7 +258,7 @@ function PreviewChart({ preview }: { preview: ScorecardPreview }) {
   return (
     <section className="card" aria-labelledby="preview-title" data-testid="scorecard-preview">
       <h2 id="preview-title">
-        {preview.accounts} accounts by risk level, scored {when(preview.asOf)}
+        {counted(preview.accounts, 'account')} by risk level, scored {when(preview.asOf)}
       </h2>
       <div
         className="chart-box"

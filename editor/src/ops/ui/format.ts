@@ -28,3 +28,6 @@ export function fromNow(iso: string, now = Date.now()): string {
 export const utcDay = (t: number | Date = Date.now()) => new Date(t).toISOString().slice(0, 10);
 
 export const count = (n: number) => n.toLocaleString();
+
+/** A count with its noun: "1 account", "1,204 accounts" (English plurals by `s`, or the plural given). */
+export const counted = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;

@@ -19,13 +19,22 @@ export const RunSummary = z
   .meta({ id: 'RunSummary' });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** The words for a run's playbook and step, from the version it is pinned to; null where that version is not known. */
+const RunWords = {
+  playbookName: z.string().nullable().meta({ description: 'The playbook’s name in the version the run follows.' }),
+  nodeLabel: z.string().nullable().meta({ description: 'The label of the step the run stands at (`node`).' }),
+};
+
 export const RunListItem = RunSummary.extend({
+  ...RunWords,
   accountName: z.string().nullable(),
   ownerCsmEmail: z.string().nullable(),
 });
 export type RunListItem = z.infer<typeof RunListItem>;
 
 export const RunDetail = RunSummary.extend({
+  ...RunWords,
+  accountName: z.string().nullable(),
   position: z
     .object({
       nodeId: z.string(),

@@ -9,6 +9,7 @@ import { isUuid } from '../db/uuid.js';
 import { loadLinkSecret } from '../email/link-secret.js';
 import { DomainError } from '../errors.js';
 import { runSummary, runsQuery, type RunFilters } from './runs.js';
+import { runWords } from './run-words.js';
 
 // Finding runs the way people look for them: by the customer's name and by who owns the account, not by uuid.
 // Temporal's visibility only knows the search attributes a run carries (playbook, version, account id, step,
@@ -177,9 +178,15 @@ export async function searchRuns(
             .execute()
         ).map((row) => [row.id, row]),
   );
-  const items = runs.map((run) => {
+  const words = await runWords(ctx.database.db, runs);
+  const items = runs.map((run, i) => {
     const account = run.account ? accounts.get(run.account) : undefined;
-    return { ...run, accountName: account?.name ?? null, ownerCsmEmail: account?.owner_csm_email ?? null };
+    return {
+      ...run,
+      ...words[i]!,
+      accountName: account?.name ?? null,
+      ownerCsmEmail: account?.owner_csm_email ?? null,
+    };
   });
   return { items, nextCursor };
 }

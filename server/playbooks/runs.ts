@@ -27,6 +27,8 @@ import {
 import { DomainError, notFound, isDomainError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { parseRunId } from './run-id.js';
+import { runWords } from './run-words.js';
+import { isUuid } from '../db/uuid.js';
 import { engineUnavailable, isEngineUnavailable } from '../approvals/engine-unavailable.js';
 import { ensureEngineReachable } from '../temporal/reachable.js';
 import { runSettingsFor } from '../settings/run-settings.js';
@@ -231,8 +233,18 @@ export async function runDetail(ctx: AppContext, workflowId: string) {
   } else if (description.status.name === 'COMPLETED') {
     timeline = ((await handle.result()) as RunResult).timeline;
   }
+  const summary = runSummary(description);
+  // The step it stands at now, by its own answer (the listed `node` may trail it by a step).
+  const [[words], account] = await Promise.all([
+    runWords(ctx.database.db, [{ ...summary, node: position?.nodeId ?? summary.node }]),
+    summary.account && isUuid(summary.account)
+      ? ctx.database.db.selectFrom('accounts').select('name').where('id', '=', summary.account).executeTakeFirst()
+      : undefined,
+  ]);
   return {
-    ...runSummary(description),
+    ...summary,
+    ...words!,
+    accountName: account?.name ?? null,
     position,
     timeline,
     temporalUiUrl: ctx.temporalUiUrl

@@ -79,7 +79,12 @@ describe('enrollments and runs on the Temporal dev server', () => {
     expect(first.status).toBe(201);
     expect(first.body.version).toBe(1);
     const [waiting] = await runsWhere('playbook=pinning-demo&node=wait4&status=waiting-timer', 1);
-    expect(waiting).toMatchObject({ account: 'acme', version: 1 });
+    expect(waiting).toMatchObject({
+      account: 'acme',
+      version: 1,
+      playbookName: 'Mini onboarding',
+      nodeLabel: 'Wait 4 days',
+    });
 
     const impact = await api('GET', '/api/playbooks/pinning-demo/impact');
     expect(impact.body).toMatchObject({ version: 1, inFlight: 1, byNode: { wait4: 1 } });
@@ -95,6 +100,10 @@ describe('enrollments and runs on the Temporal dev server', () => {
     expect(detail.status).toBe(200);
     expect(detail.body.version).toBe(1);
     expect(detail.body.position).toMatchObject({ nodeId: 'wait4', waiting: { kind: 'timer' } });
+    // Named by the version it follows: version 2 renamed the playbook, this run still reads version 1's words.
+    expect(detail.body).toMatchObject({ playbookName: 'Mini onboarding', nodeLabel: 'Wait 4 days' });
+    const newer = await api('GET', `/api/runs/${encodeURIComponent(second.body.workflowId)}`);
+    expect(newer.body.playbookName).toBe('Pinning demo v2');
     expect(detail.body.timeline.map((e: { nodeId: string }) => e.nodeId)).toEqual(['start', 'welcome', 'wait4']);
     expect(detail.body.timeline[0].why).toBe('version 1');
   });

@@ -4,6 +4,7 @@ import { Timeline } from '../preview/timeline.js';
 import { ErrorMessage, Loading } from '../ui/states.js';
 import { useAsync } from '../ui/use-async.js';
 import { humanize } from '../ui/words.js';
+import { stepWords, waitingWords } from './run-words.js';
 
 /** One run: where it stands, what it waits for, its step log, and its history in the Temporal Web UI. */
 export function RunPage() {
@@ -17,8 +18,18 @@ export function RunPage() {
       {run.status === 'ready' && (
         <>
           <h1>
-            Run of {run.data.account ?? 'an account'} in{' '}
-            {run.data.playbook ? <Link to={`/playbooks/${run.data.playbook}`}>{run.data.playbook}</Link> : 'a playbook'}
+            Run of{' '}
+            {run.data.account && run.data.accountName ? (
+              <Link to={`/accounts/${run.data.account}`}>{run.data.accountName}</Link>
+            ) : (
+              (run.data.account ?? 'an account')
+            )}{' '}
+            in{' '}
+            {run.data.playbook ? (
+              <Link to={`/playbooks/${run.data.playbook}`}>{run.data.playbookName ?? run.data.playbook}</Link>
+            ) : (
+              'a playbook'
+            )}
           </h1>
           <dl className="facts">
             <dt>Status</dt>
@@ -26,12 +37,12 @@ export function RunPage() {
             <dt>Version</dt>
             <dd>{run.data.version ?? '—'}</dd>
             <dt>Stands at</dt>
-            <dd>{run.data.position?.nodeId ?? run.data.node ?? '—'}</dd>
+            <dd>{stepWords(run.data.nodeLabel, run.data.position?.nodeId ?? run.data.node)}</dd>
             {run.data.position?.waiting && (
               <>
                 <dt>Waiting for</dt>
                 <dd>
-                  {humanize(run.data.position.waiting.kind)}: {run.data.position.waiting.detail}, until{' '}
+                  {waitingWords(run.data.position.waiting)}, until{' '}
                   {new Date(run.data.position.waiting.until).toLocaleString()}
                 </dd>
               </>

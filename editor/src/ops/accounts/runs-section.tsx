@@ -5,6 +5,7 @@ import { humanize } from '../../ui/words.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
 import { fromNow, when } from '../ui/format.js';
+import { stepWords, waitingWords } from '../../runs/run-words.js';
 
 const OPEN = new Set<string>(OPEN_STATUSES);
 
@@ -43,14 +44,21 @@ export function RunsSection({ accountId }: { accountId: string }) {
                 return (
                   <tr key={`${run.workflowId}/${run.runId}`}>
                     <td>
-                      <Link to={`/runs/${encodeURIComponent(run.workflowId)}`}>{run.playbook ?? run.workflowId}</Link>
+                      <Link to={`/runs/${encodeURIComponent(run.workflowId)}`}>
+                        {run.playbookName ?? run.playbook ?? run.workflowId}
+                      </Link>
                       {run.version !== null && <span className="muted"> v{run.version}</span>}
                     </td>
                     <td>{humanize(run.status)}</td>
                     <td>
-                      {waiting
-                        ? `${detail?.position?.nodeId}: ${waiting.detail}, until ${when(waiting.until)} (${fromNow(waiting.until)})`
-                        : (detail?.position?.nodeId ?? run.node ?? '—')}
+                      {detail
+                        ? stepWords(detail.nodeLabel, detail.position?.nodeId ?? run.node)
+                        : stepWords(run.nodeLabel, run.node)}
+                      {waiting && (
+                        <div className="muted">
+                          waits for {waitingWords(waiting)} until {when(waiting.until)} ({fromNow(waiting.until)})
+                        </div>
+                      )}
                     </td>
                     <td className="nowrap">{when(run.startedAt)}</td>
                   </tr>

@@ -15,6 +15,7 @@ import { useFilters } from '../ui/use-filters.js';
 import { LoadMore } from '../ui/load-more.js';
 import { useDefaultOwner } from '../ui/own-portfolio.js';
 import { usePagedList } from '../ui/use-paged-list.js';
+import { stepWords, waitingWords } from '../../runs/run-words.js';
 import '../ops.css';
 
 const FILTERS = ['playbook', 'version', 'node', 'reached', 'status', 'accountName', 'owner', 'account'] as const;
@@ -30,7 +31,7 @@ const LIMIT = 100;
 /** What each run waits for is asked of the run itself: for this many open runs of the page. */
 const DETAILED = 50;
 
-type ListedRun = RunListItem & { waiting?: NonNullable<RunDetail['position']>['waiting'] };
+type ListedRun = RunListItem & { waiting?: NonNullable<RunDetail['position']>['waiting']; stepLabel: string };
 const labelOf = (run: ListedRun) => run.accountName ?? run.account ?? run.workflowId;
 
 /** Every playbook run, found by playbook, version, step, status, account name and owner; bulk cancel or skip. */
@@ -54,10 +55,17 @@ export function RunsPage() {
         }),
       );
       return {
-        items: page.items.map((run): ListedRun => ({
-          ...run,
-          waiting: details.get(run.workflowId)?.position?.waiting,
-        })),
+        items: page.items.map((run): ListedRun => {
+          // The run's own answer is newer than the listed step (which can trail it by a step).
+          const detail = details.get(run.workflowId);
+          return {
+            ...run,
+            waiting: detail?.position?.waiting,
+            stepLabel: detail
+              ? stepWords(detail.nodeLabel, detail.position?.nodeId ?? run.node)
+              : stepWords(run.nodeLabel, run.node),
+          };
+        }),
         nextCursor: page.nextCursor,
       };
     },
@@ -152,7 +160,7 @@ export function RunsPage() {
                 OPEN.has(run.status) && (
                   <input
                     type="checkbox"
-                    aria-label={`Select the run of ${labelOf(run)} in ${run.playbook ?? 'its playbook'}`}
+                    aria-label={`Select the run of ${labelOf(run)} in ${run.playbookName ?? run.playbook ?? 'its playbook'}`}
                     checked={chosen.has(run.workflowId)}
                     onChange={() => toggle(run.workflowId)}
                   />
@@ -171,15 +179,20 @@ export function RunsPage() {
               header: 'Playbook',
               cell: (run) => (
                 <>
-                  {run.playbook ?? '—'}
+                  {run.playbookName ?? run.playbook ?? '—'}
                   {run.version !== null && <span className="muted"> v{run.version}</span>}
                 </>
               ),
             },
             { header: 'Status', cell: (run) => humanize(run.status) },
             {
-              header: 'Waits on',
-              cell: (run) => (run.waiting ? `${run.node}: ${run.waiting.detail}` : (run.node ?? '—')),
+              header: 'Stands at',
+              cell: (run) => (
+                <>
+                  {run.stepLabel}
+                  {run.waiting && <div className="muted">waits for {waitingWords(run.waiting)}</div>}
+                </>
+              ),
             },
             {
               header: 'Until',

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Contact, ContactInput, ContactPatch } from '../../engine/accounts/schema.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import { newContactColumns, toContact, uniqueViolation } from './rows.js';
 
 // An account's contacts. "primaryContact" emails go to the one flagged primary; the store keeps exactly one flagged
@@ -55,25 +55,14 @@ export async function listContacts(db: Db, accountId: string): Promise<Contact[]
 export async function pageContacts(db: Db, accountId: string, page: { limit: number; cursor?: string }) {
   const account = await db.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
   if (!account) throw notFound(`Account ${accountId}`);
-  let query = db
-    .selectFrom('contacts')
-    .selectAll()
-    .select(timeKey('created_at').as('cursor_at'))
-    .where('account_id', '=', accountId);
-  if (page.cursor) {
-    query = query.where(pastTimeAndId(page.cursor, 'created_at', 'asc'));
-  }
-  const rows = await query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(
-    rows,
-    page.limit,
-    ({ cursor_at: _at, ...row }) => toContact(row),
-    (row) => [row.cursor_at, row.id],
-  );
+  return keysetPage(db.selectFrom('contacts').selectAll().where('account_id', '=', accountId), page, {
+    order: 'asc',
+    keys: [
+      ['created_at', 'time'],
+      ['id', 'uuid'],
+    ],
+    item: toContact,
+  });
 }
 
 /** The contact "primaryContact" emails go to; null when the account has no contacts. */

@@ -3,7 +3,7 @@ import type { AccountFieldDeclaration, AccountFieldDefinition } from '../../engi
 import type { AccountFieldType } from '../../engine/playbook/account-fields.js';
 import { DomainError } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 
 // The install's custom account fields. A declaration is permanent in name and type: accounts, playbooks and
 // CSV files already refer to it, so a second declaration with another type is a conflict, not a change.
@@ -21,13 +21,11 @@ export async function listFieldDefinitions(db: Db): Promise<AccountFieldDefiniti
 
 /** The declared fields by name a page at a time (names are unique). */
 export async function pageFieldDefinitions(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('account_field_definitions').selectAll();
-  if (page.cursor) query = query.where('name', '>', decodeCursor(page.cursor, ['text'])[0]);
-  const rows = await query
-    .orderBy('name')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, toDefinition, (row) => [row.name]);
+  return keysetPage(db.selectFrom('account_field_definitions').selectAll(), page, {
+    order: 'asc',
+    keys: [['name', 'text']],
+    item: toDefinition,
+  });
 }
 
 /** Name → type of every custom field: the compiler's `accountFields` and the import's column types. */

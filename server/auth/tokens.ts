@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
-import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import { isUuid } from '../db/uuid.js';
 import { DomainError, notFound } from '../errors.js';
 import { ApiToken, TokenScope } from '../../engine/people/api-token.js';
@@ -121,21 +121,14 @@ export async function listTokens(db: Db): Promise<ApiToken[]> {
 
 /** Tokens oldest first, a page at a time (keyset on creation time and id). */
 export async function pageTokens(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('api_tokens').select(columns).select(timeKey('created_at').as('cursor_at'));
-  if (page.cursor) {
-    query = query.where(pastTimeAndId(page.cursor, 'created_at', 'asc'));
-  }
-  const rows = await query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(
-    rows,
-    page.limit,
-    ({ cursor_at: _at, ...row }) => toToken(row),
-    (row) => [row.cursor_at, row.id],
-  );
+  return keysetPage(db.selectFrom('api_tokens').select(columns), page, {
+    order: 'asc',
+    keys: [
+      ['created_at', 'time'],
+      ['id', 'uuid'],
+    ],
+    item: toToken,
+  });
 }
 
 interface Verified {

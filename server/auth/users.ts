@@ -3,7 +3,7 @@ import type { User, UserInput, UserPatch } from '../../engine/people/user.js';
 import type { Database, UsersTable } from '../db/schema.js';
 import type { Db } from '../db/database.js';
 import { isUuid } from '../db/uuid.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import { DomainError, notFound } from '../errors.js';
 import { reassignOpenWork } from '../approvals/store.js';
 import { hashPassword } from './passwords.js';
@@ -46,12 +46,7 @@ export async function listUsers(db: Db, filters: { role?: Role } = {}): Promise<
 export async function pageUsers(db: Db, filters: { role?: Role; limit: number; cursor?: string }) {
   let query = db.selectFrom('users').selectAll();
   if (filters.role) query = query.where('role', '=', filters.role);
-  if (filters.cursor) query = query.where('email', '>', decodeCursor(filters.cursor, ['text'])[0]);
-  const rows = await query
-    .orderBy('email')
-    .limit(filters.limit + 1)
-    .execute();
-  return pageOf(rows, filters.limit, toUser, (row) => [row.email]);
+  return keysetPage(query, filters, { order: 'asc', keys: [['email', 'text']], item: toUser });
 }
 
 /** The lower-cased emails of a manager's team: the active CSMs that name them as manager. */

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type StringReference } from 'kysely';
 import { DomainError } from '../errors.js';
 import { isUuid } from './uuid.js';
 
@@ -7,22 +7,48 @@ import { isUuid } from './uuid.js';
 // (base64url JSON) and is checked part by part before it reaches SQL: a cursor nobody gave out is a 400, never a
 // database error.
 
-/** How one part of a key is checked: a timestamp keeps Postgres's full precision (µs), as text. */
-export type CursorPart = 'text' | 'int' | 'uuid' | 'time';
+/**
+ * How one part of a key is checked: a timestamp keeps Postgres's full precision (µs), as text; a bigint travels as
+ * its decimal text, since a JSON number past 2^53 would come back as another number.
+ */
+export type CursorPart = 'text' | 'int' | 'bigint' | 'uuid' | 'time';
 type PartValue<P extends CursorPart> = P extends 'int' ? number : string;
 export type CursorKey<S extends readonly CursorPart[]> = { [I in keyof S]: PartValue<S[I]> };
 
 // A timestamptz as `col::text` writes it: 2026-03-02 09:00:00.123456+00 (or an ISO instant).
-const TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/;
 
-// Date.parse wants 2026-03-02T09:00:00.1+00:00; it is only a check that the day and time exist.
-const asIso = (v: string) => v.replace(' ', 'T').replace(/([+-]\d{2})$/, '$1:00');
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeap = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+// Every field in range, as Postgres wants it. Date.parse is no check: it takes 2026-02-30 (and year 0), which
+// Postgres refuses with an error, so the day is checked against its month here.
+function isTime(value: string): boolean {
+  const m = TIME.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = m
+    .slice(1)
+    .map((field) => Number(field ?? 0)) as [number, number, number, number, number, number, number, number];
+  const days = month === 2 && isLeap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return (
+    year >= 1 &&
+    day >= 1 &&
+    day <= days &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 15 &&
+    offsetMinutes <= 59
+  );
+}
 
 const valid: Record<CursorPart, (value: unknown) => boolean> = {
-  text: (v) => typeof v === 'string' && v.length <= 1000,
+  // Postgres refuses a NUL in text: a cursor carrying one would be a database error, not a 400.
+  text: (v) => typeof v === 'string' && v.length <= 1000 && !v.includes('\u0000'),
   int: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+  bigint: (v) => typeof v === 'string' && /^\d{1,18}$/.test(v),
   uuid: (v) => typeof v === 'string' && isUuid(v),
-  time: (v) => typeof v === 'string' && TIME.test(v) && !Number.isNaN(Date.parse(asIso(v))),
+  time: (v) => typeof v === 'string' && isTime(v),
 };
 
 export const invalidCursor = () =>
@@ -49,14 +75,79 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
 export const timeKey = (column: string): RawBuilder<string> => sql<string>`${sql.ref(column)}::text`;
 
 /**
+ * One part of a list's sort key: a column (or an expression, as the task inbox's open-first rank) and what its
+ * cursor part is. The parts together must be unique per row (end with the id, or be a unique column), or rows that
+ * tie are listed twice or never.
+ */
+export type KeyPart<DB, TB extends keyof DB> = readonly [StringReference<DB, TB> | Expression<unknown>, CursorPart];
+type KeyColumn = string | Expression<unknown>;
+
+const refOf = (column: KeyColumn) => (typeof column === 'string' ? sql.ref(column) : column);
+
+// What the cursor keeps of a key part: the text of a timestamp (µs) and of a bigint, the value itself otherwise.
+const keyOf = (column: KeyColumn, part: CursorPart) =>
+  part === 'time' || part === 'bigint' ? sql`${refOf(column)}::text` : sql`${refOf(column)}`;
+
+// A checked cursor part as a typed parameter, so the row comparison compares like with like.
+const paramOf = (part: CursorPart, value: string | number) => {
+  if (part === 'time') return sql`${value}::timestamptz`;
+  if (part === 'uuid') return sql`${value}::uuid`;
+  if (part === 'bigint') return sql`${value}::bigint`;
+  return sql`${value}`;
+};
+
+/**
+ * Rows past the page that ended at the cursor's row: after its key when the list runs ascending, before it when
+ * descending (one row comparison, which a btree index on the key columns serves).
+ */
+function pastKey(cursor: string, keys: readonly (readonly [KeyColumn, CursorPart])[], order: 'asc' | 'desc') {
+  const key = decodeCursor(
+    cursor,
+    keys.map(([, part]) => part),
+  );
+  const columns = sql.join(keys.map(([column]) => refOf(column)));
+  const values = sql.join(keys.map(([, part], i) => paramOf(part, key[i]!)));
+  return order === 'asc' ? sql<boolean>`(${columns}) > (${values})` : sql<boolean>`(${columns}) < (${values})`;
+}
+
+/**
  * Rows past the page that ended at the cursor's row, keyed by a timestamp column and the uuid `id`: after it when
  * the list runs oldest first, before it when newest first (the cursor holds `[timeKey(column), id]`).
  */
 export function pastTimeAndId(cursor: string, column: string, order: 'asc' | 'desc'): RawBuilder<boolean> {
-  const [at, id] = decodeCursor(cursor, ['time', 'uuid']);
-  return order === 'asc'
-    ? sql<boolean>`(${sql.ref(column)}, id) > (${at}::timestamptz, ${id}::uuid)`
-    : sql<boolean>`(${sql.ref(column)}, id) < (${at}::timestamptz, ${id}::uuid)`;
+  return pastKey(
+    cursor,
+    [
+      [column, 'time'],
+      ['id', 'uuid'],
+    ],
+    order,
+  );
+}
+
+/**
+ * One page of `query` by keyset: the rows past `page.cursor` in key order (every part `order`), `page.limit` of them,
+ * each made an item, and the cursor of the last when there are more. The helper owns the query's order and limit;
+ * the caller brings the selection and its filters. A cursor that does not fit `keys` is a 400 (`invalid_cursor`).
+ */
+export async function keysetPage<DB, TB extends keyof DB, O, T>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  page: { limit: number; cursor?: string },
+  sort: { order: 'asc' | 'desc'; keys: readonly KeyPart<DB, TB>[]; item: (row: O) => T },
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const { order, keys, item } = sort;
+  // The key is selected beside the row under names no table uses, and taken off before `item` sees the row.
+  const aliases = keys.map((_, i) => `keyset_part_${i}`);
+  let q = query.select(keys.map(([column, part], i) => keyOf(column, part).as(aliases[i]!)));
+  if (page.cursor) q = q.where(pastKey(page.cursor, keys, order));
+  for (const [column] of keys) q = q.orderBy(refOf(column), order);
+  const rows = (await q.limit(page.limit + 1).execute()) as Record<string, unknown>[];
+  return pageOf(
+    rows,
+    page.limit,
+    (row) => item(Object.fromEntries(Object.entries(row).filter(([name]) => !aliases.includes(name))) as O),
+    (row) => keys.map(([, part], i) => (part === 'int' ? Number(row[aliases[i]!]) : String(row[aliases[i]!]))),
+  );
 }
 
 /**

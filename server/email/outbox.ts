@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
-import { pageOf, pastTimeAndId, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import type { EmailOutboxTable, OutboxState, RunStepsTable } from '../db/schema.js';
 
 // The email outbox (`email_outbox`): one row per (run, step, recipient). The sender moves a row
@@ -219,16 +219,7 @@ export async function listOutboxRows(
   db: Db,
   filters: DeliveryFilters,
 ): Promise<{ items: OutboxRow[]; nextCursor: string | null }> {
-  let query = db
-    .selectFrom('email_outbox')
-    .selectAll()
-    .select(timeKey('created_at').as('cursor_at'))
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filters.limit + 1);
-  if (filters.cursor) {
-    query = query.where(pastTimeAndId(filters.cursor, 'created_at', 'desc'));
-  }
+  let query = db.selectFrom('email_outbox').selectAll();
   if (filters.state) query = query.where('state', '=', filters.state);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.workflowId) query = query.where('workflow_id', '=', filters.workflowId);
@@ -243,10 +234,12 @@ export async function listOutboxRows(
         .where(sql`lower(owner_csm_email)`, '=', owner),
     );
   }
-  return pageOf(
-    await query.execute(),
-    filters.limit,
-    ({ cursor_at: _at, ...row }) => row,
-    (row) => [row.cursor_at, row.id],
-  );
+  return keysetPage(query, filters, {
+    order: 'desc',
+    keys: [
+      ['created_at', 'time'],
+      ['id', 'uuid'],
+    ],
+    item: (row) => row,
+  });
 }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Issue } from '../../engine/errors.js';
 import type { AccountEvent } from '../../engine/events/schema.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 
 // The account event log. Each account's events carry a gapless `seq` in the order they were recorded (and, within
 // one request, in the order they were sent); the per-account entity workflow reads them in that order from
@@ -225,24 +225,14 @@ export async function pageAccountEvents(
   accountId: string,
   page: { limit: number; cursor?: string },
 ): Promise<{ items: StoredAccountEvent[]; nextCursor: string | null }> {
-  let query = db
-    .selectFrom('account_events')
-    .selectAll()
-    .select(timeKey('occurred_at').as('cursor_at'))
-    .where('account_id', '=', accountId)
-    .orderBy('occurred_at', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(page.limit + 1);
-  if (page.cursor) {
-    const [at, seq] = decodeCursor(page.cursor, ['time', 'int']);
-    query = query.where(sql<boolean>`(occurred_at, seq) < (${at}::timestamptz, ${seq})`);
-  }
-  return pageOf(
-    await query.execute(),
-    page.limit,
-    ({ cursor_at: _at, ...row }) => toStored(row),
-    (row) => [row.cursor_at, Number(row.seq)],
-  );
+  return keysetPage(db.selectFrom('account_events').selectAll().where('account_id', '=', accountId), page, {
+    order: 'desc',
+    keys: [
+      ['occurred_at', 'time'],
+      ['seq', 'int'],
+    ],
+    item: toStored,
+  });
 }
 
 /**

@@ -8,7 +8,7 @@ import {
 } from '../../engine/health/scorecard.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import { readMetrics } from './metrics.js';
 
 // Health: the scorecard's versions, and scoring an account (metrics → score → one account_health row). Scores are
@@ -67,13 +67,11 @@ export async function currentScorecard(db: Db): Promise<StoredScorecard> {
 
 /** Every saved scorecard, newest first, a page at a time (keyset on the version number). */
 export async function pageScorecards(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('scorecard_versions').selectAll();
-  if (page.cursor) query = query.where('version', '<', decodeCursor(page.cursor, ['int'])[0]);
-  const rows = await query
-    .orderBy('version', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, toScorecard, (row) => [row.version]);
+  return keysetPage(db.selectFrom('scorecard_versions').selectAll(), page, {
+    order: 'desc',
+    keys: [['version', 'int']],
+    item: toScorecard,
+  });
 }
 
 /** Saves a new scorecard as the next version. Scores already recorded keep theirs; rescoreAll applies the new one. */

@@ -3,7 +3,7 @@ import type { CsmInput } from '../email/templates/variables.js';
 import type { CsmProfile, CsmProfileInput } from '../../engine/people/csm-profile.js';
 import { notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import type { UsersTable } from '../db/schema.js';
 
 // A CSM profile is the part of a user that customers see in emails: the name they sign with, their booking link
@@ -35,13 +35,8 @@ export async function listCsmProfiles(db: Db): Promise<CsmProfile[]> {
 
 /** The same profiles by email a page at a time (emails are unique). */
 export async function pageCsmProfiles(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('users').select(profileColumns).where('role', 'in', ['csm', 'manager']);
-  if (page.cursor) query = query.where('email', '>', decodeCursor(page.cursor, ['text'])[0]);
-  const rows = await query
-    .orderBy('email')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, toProfile, (row) => [row.email]);
+  const query = db.selectFrom('users').select(profileColumns).where('role', 'in', ['csm', 'manager']);
+  return keysetPage(query, page, { order: 'asc', keys: [['email', 'text']], item: toProfile });
 }
 
 export async function findCsmProfile(db: Db, email: string): Promise<CsmProfile> {

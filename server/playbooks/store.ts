@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import type { Db } from '../db/database.js';
 import { compileContext } from './compile-context.js';
 import { isUuid } from '../db/uuid.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import { cachedVersion, keepVersion } from './compiled-cache.js';
 
 // A draft may be unfinished (the editor saves work in progress), but it needs a key and a name to be filed.
@@ -76,17 +76,14 @@ export async function listPlaybooks(
 
 /** Every playbook, archived ones included, by name a page at a time (keyset on name and id): the API's list. */
 export async function pagePlaybooks(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('playbooks').selectAll();
-  if (page.cursor) {
-    const [name, id] = decodeCursor(page.cursor, ['text', 'uuid']);
-    query = query.where(sql<boolean>`(name, id) > (${name}, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy('name')
-    .orderBy('id')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, toRecord, (row) => [row.name, row.id]);
+  return keysetPage(db.selectFrom('playbooks').selectAll(), page, {
+    order: 'asc',
+    keys: [
+      ['name', 'text'],
+      ['id', 'uuid'],
+    ],
+    item: toRecord,
+  });
 }
 
 /**
@@ -260,19 +257,11 @@ export async function listVersions(db: Db, playbookId: string) {
 
 /** Published versions, newest first, a page at a time (keyset on the version number). */
 export async function pageVersions(db: Db, playbookId: string, page: { limit: number; cursor?: string }) {
-  let query = db
+  const query = db
     .selectFrom('playbook_versions')
     .select(['version', 'checksum', 'published_at', 'note', 'published_by'])
     .where('playbook_id', '=', playbookId);
-  if (page.cursor) {
-    const [version] = decodeCursor(page.cursor, ['int']);
-    query = query.where('version', '<', version);
-  }
-  const rows = await query
-    .orderBy('version', 'desc')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, versionOf, (row) => [row.version]);
+  return keysetPage(query, page, { order: 'desc', keys: [['version', 'int']], item: versionOf });
 }
 
 /** One published version as it was drawn (the definition, positions included), to compare a draft with. */

@@ -4,7 +4,7 @@ import type { Db } from '../db/database.js';
 import type { Insertable } from 'kysely';
 import type { ReferralLedgerTable } from '../db/schema.js';
 import { findAccount } from '../accounts/store.js';
-import { decodeCursor, invalidCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 
 // An account's referral ledger. Credits come from the account's events, as the systems that know about referrals
 // send them: `referral.converted` on the referrer ({ referredName?, referredAccountId? }) earns $200, and 20 % off
@@ -106,37 +106,27 @@ export async function referralLedger(
     ])
     .where('account_id', '=', accountId)
     .executeTakeFirstOrThrow();
-  let query = db
-    .selectFrom('referral_ledger')
-    .selectAll()
-    .select(timeKey('occurred_at').as('cursor_at'))
-    .where('account_id', '=', accountId);
-  if (page.cursor) {
-    const [at, eventId, kind] = decodeCursor(page.cursor, ['time', 'text', 'text']);
-    if (!/^\d{1,18}$/.test(eventId)) throw invalidCursor();
-    query = query.where(
-      sql<boolean>`(occurred_at, event_id, kind) > (${at}::timestamptz, ${eventId}::bigint, ${kind})`,
-    );
-  }
-  const rows = await query
-    .orderBy('occurred_at')
-    .orderBy('event_id')
-    .orderBy('kind')
-    .limit(page.limit + 1)
-    .execute();
-  const { items: entries, nextCursor } = pageOf(
-    rows,
-    page.limit,
-    (row) => ({
-      at: row.occurred_at.toISOString(),
-      kind: row.kind,
-      amountCents: row.amount_cents,
-      discountPercent: row.discount_percent,
-      counterpart: row.counterpart,
-      eventId: String(row.event_id),
-      description: describe(row.kind, row.counterpart, row.amount_cents, row.discount_percent),
-    }),
-    (row) => [row.cursor_at, String(row.event_id), row.kind],
+  const { items: entries, nextCursor } = await keysetPage(
+    db.selectFrom('referral_ledger').selectAll().where('account_id', '=', accountId),
+    page,
+    {
+      order: 'asc',
+      // One line per (event, kind): the event id (a bigint, carried as text) and the kind break ties in time.
+      keys: [
+        ['occurred_at', 'time'],
+        ['event_id', 'bigint'],
+        ['kind', 'text'],
+      ],
+      item: (row) => ({
+        at: row.occurred_at.toISOString(),
+        kind: row.kind,
+        amountCents: row.amount_cents,
+        discountPercent: row.discount_percent,
+        counterpart: row.counterpart,
+        eventId: String(row.event_id),
+        description: describe(row.kind, row.counterpart, row.amount_cents, row.discount_percent),
+      }),
+    },
   );
   return {
     accountId,

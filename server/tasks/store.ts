@@ -3,7 +3,7 @@ import { ownedAccountsCondition, type VisibleOwners } from '../auth/ownership.js
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
 import { stepOriginColumns, stepOriginOf, type StepOrigin } from '../effects/step-origin.js';
-import { decodeCursor, pageOf, timeKey } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import type { CsmTasksTable } from '../db/schema.js';
 
 export type TaskStatus = 'open' | 'done' | 'dismissed';
@@ -109,10 +109,7 @@ export async function pageTasks(
   db: Db,
   filters: TaskFilters,
 ): Promise<{ items: CsmTask[]; nextCursor: string | null }> {
-  let query = db
-    .selectFrom('csm_tasks')
-    .selectAll()
-    .select([openFirst.as('cursor_rank'), timeKey('due_at').as('cursor_at')]);
+  let query = db.selectFrom('csm_tasks').selectAll();
   if (filters.assignee === 'unassigned') query = query.where('assignee_email', 'is', null);
   else if (filters.assignee)
     query = query.where(sql<string>`lower(assignee_email)`, '=', filters.assignee.toLowerCase());
@@ -134,23 +131,17 @@ export async function pageTasks(
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.accountId) query = query.where('account_id', '=', filters.accountId);
   if (filters.dueBefore) query = query.where('due_at', '<', new Date(filters.dueBefore));
-  if (filters.cursor) {
-    const [rank, at, id] = decodeCursor(filters.cursor, ['int', 'time', 'uuid']);
-    query = query.where(sql<boolean>`(${openFirst}, due_at, id) > (${rank}, ${at}::timestamptz, ${id}::uuid)`);
-  }
-  const rows = await query
-    .orderBy(openFirst)
-    .orderBy('due_at')
-    .orderBy('id')
-    .limit(filters.limit + 1)
-    .execute();
-  const now = Date.now();
-  return pageOf(
-    rows,
-    filters.limit,
-    ({ cursor_rank: _r, cursor_at: _a, ...row }) => toTask(row, now),
-    (row) => [Number(row.cursor_rank), row.cursor_at, row.id],
-  );
+  // Overdue is judged once the rows are in, by one clock reading for the whole page.
+  let now: number | undefined;
+  return keysetPage(query, filters, {
+    order: 'asc',
+    keys: [
+      [openFirst, 'int'],
+      ['due_at', 'time'],
+      ['id', 'uuid'],
+    ],
+    item: (row) => toTask(row, (now ??= Date.now())),
+  });
 }
 
 export async function findTask(db: Db, id: string): Promise<CsmTask> {

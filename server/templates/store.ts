@@ -9,7 +9,7 @@ import type { EmailLocale, EmailTemplate, EmailTemplateContent } from '../../eng
 import { compileAccountFields } from '../accounts/field-definitions.js';
 import { DomainError, notFound } from '../errors.js';
 import type { Db } from '../db/database.js';
-import { decodeCursor, pageOf } from '../db/page-cursor.js';
+import { keysetPage } from '../db/page-cursor.js';
 import type { EmailTemplatesTable } from '../db/schema.js';
 
 // Email templates in the app database. Saving one parses every language's subject and body and refuses unknown
@@ -63,13 +63,11 @@ export async function listTemplates(db: Db): Promise<TemplateRecord[]> {
 
 /** Templates by key a page at a time (keys are unique). */
 export async function pageTemplates(db: Db, page: { limit: number; cursor?: string }) {
-  let query = db.selectFrom('email_templates').selectAll();
-  if (page.cursor) query = query.where('key', '>', decodeCursor(page.cursor, ['text'])[0]);
-  const rows = await query
-    .orderBy('key')
-    .limit(page.limit + 1)
-    .execute();
-  return pageOf(rows, page.limit, toRecord, (row) => [row.key]);
+  return keysetPage(db.selectFrom('email_templates').selectAll(), page, {
+    order: 'asc',
+    keys: [['key', 'text']],
+    item: toRecord,
+  });
 }
 
 export async function findTemplate(db: Db, key: string): Promise<TemplateRecord> {

@@ -1,4 +1,4 @@
-import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type StringReference } from 'kysely';
+import { sql, type Expression, type SelectQueryBuilder, type StringReference } from 'kysely';
 import { DomainError } from '../errors.js';
 import { isUuid } from './uuid.js';
 
@@ -71,9 +71,6 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
   return value as CursorKey<S>;
 }
 
-/** A timestamp column as text with its microseconds, for the cursor of the page's last row. */
-export const timeKey = (column: string): RawBuilder<string> => sql<string>`${sql.ref(column)}::text`;
-
 /**
  * One part of a list's sort key: a column (or an expression, as the task inbox's open-first rank) and what its
  * cursor part is. The parts together must be unique per row (end with the id, or be a unique column), or rows that
@@ -108,21 +105,6 @@ function pastKey(cursor: string, keys: readonly (readonly [KeyColumn, CursorPart
   const columns = sql.join(keys.map(([column]) => refOf(column)));
   const values = sql.join(keys.map(([, part], i) => paramOf(part, key[i]!)));
   return order === 'asc' ? sql<boolean>`(${columns}) > (${values})` : sql<boolean>`(${columns}) < (${values})`;
-}
-
-/**
- * Rows past the page that ended at the cursor's row, keyed by a timestamp column and the uuid `id`: after it when
- * the list runs oldest first, before it when newest first (the cursor holds `[timeKey(column), id]`).
- */
-export function pastTimeAndId(cursor: string, column: string, order: 'asc' | 'desc'): RawBuilder<boolean> {
-  return pastKey(
-    cursor,
-    [
-      [column, 'time'],
-      ['id', 'uuid'],
-    ],
-    order,
-  );
 }
 
 /**

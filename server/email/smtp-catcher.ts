@@ -5,6 +5,7 @@ import { simpleParser } from 'mailparser';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { CaughtMailTable } from '../db/schema.js';
+import { keysetPage } from '../db/page-cursor.js';
 
 export interface CaughtMail {
   id: string;
@@ -107,4 +108,18 @@ export function toCaughtMail(row: Selectable<CaughtMailTable>): CaughtMail {
     headers: row.headers,
     receivedAt: row.received_at,
   };
+}
+
+/** The caught mail, newest first, a page at a time; only what was sent to `to` when given. */
+export async function pageCaughtMail(db: Db, filter: { to?: string }, page: { limit: number; cursor?: string }) {
+  let query = db.selectFrom('caught_mail').selectAll();
+  if (filter.to) query = query.where((eb) => eb(eb.val(filter.to), '=', eb.fn.any('envelope_to')));
+  return keysetPage(query, page, {
+    order: 'desc',
+    keys: [
+      ['received_at', 'time'],
+      ['id', 'uuid'],
+    ],
+    item: toCaughtMail,
+  });
 }

@@ -4,10 +4,9 @@ import { IsoDate } from '../../../engine/accounts/schema.js';
 import type { AppContext } from '../../context.js';
 import { findOutboxRow, listOutboxRows, type OutboxRow } from '../../email/outbox.js';
 import { resendUncertain } from '../../email/resend.js';
-import { toCaughtMail } from '../../email/smtp-catcher.js';
+import { pageCaughtMail, toCaughtMail } from '../../email/smtp-catcher.js';
 import { notFound } from '../../errors.js';
 import { route } from '../route.js';
-import { pageOf, pastTimeAndId, timeKey } from '../../db/page-cursor.js';
 import { CursorParam, NextCursor } from '../paging.js';
 import { accountOwners, deliveryOwners, requireFilter, runOwners } from '../../auth/ownership.js';
 import { ACCOUNT_TEAM, DESIGNERS, EVERYONE } from '../roles.js';
@@ -150,26 +149,14 @@ export const outboxRoutes = (ctx: AppContext) => {
       response: z.object({ items: z.array(MailSummary), nextCursor: NextCursor }),
       errors: [400],
       async handler({ query }) {
-        let q = ctx.database.db
-          .selectFrom('caught_mail')
-          .selectAll()
-          .select(timeKey('received_at').as('cursor_at'))
-          .orderBy('received_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(query.limit + 1);
-        if (query.to) q = q.where((eb) => eb(eb.val(query.to), '=', eb.fn.any('envelope_to')));
-        if (query.cursor) {
-          q = q.where(pastTimeAndId(query.cursor, 'received_at', 'desc'));
-        }
-        return pageOf(
-          await q.execute(),
-          query.limit,
-          ({ cursor_at: _at, ...row }) => {
-            const { text: _t, html: _h, headers: _hd, ...summary } = toCaughtMail(row);
-            return { ...summary, receivedAt: summary.receivedAt.toISOString() };
-          },
-          (row) => [row.cursor_at, row.id],
-        );
+        const page = await pageCaughtMail(ctx.database.db, { to: query.to }, query);
+        return {
+          items: page.items.map(({ text: _t, html: _h, headers: _hd, ...summary }) => ({
+            ...summary,
+            receivedAt: summary.receivedAt.toISOString(),
+          })),
+          nextCursor: page.nextCursor,
+        };
       },
     }),
     route({

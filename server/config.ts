@@ -76,6 +76,14 @@ export const Config = z.object({
     // ≈ 0.24 MB a cached run; only runs that get their next task within seconds gain (docs/scaling.md, sticky cache).
     .default(200)
     .describe('Workflows a worker keeps in memory (sticky cache).'),
+  IMPORT_HANDOFF_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(1)
+    // Each account handed off may start its workflow and enroll it: unpaced, a 10,000-row import queued ahead of
+    // every other account's timely step. 50/s hands 10,000 accounts over in 3 min 20 s.
+    .default(50)
+    .describe('Accounts per second a CSV import hands to their workflows, which may start playbooks for them.'),
   SWEEP_HOUR_UTC: z.coerce
     .number()
     .int()

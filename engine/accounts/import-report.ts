@@ -22,6 +22,23 @@ export const RejectedRow = z.object({
 });
 export type RejectedRow = z.infer<typeof RejectedRow>;
 
+export const ImportEnrollment = z.object({
+  playbookKey: z.string(),
+  name: z.string().meta({ description: 'The playbook’s name, as published.' }),
+  accounts: z.number().int().meta({ description: 'Imported accounts whose changes match one of its triggers.' }),
+  example: z.string().optional().meta({
+    description: 'Why the first of them would be enrolled, as its run would say it (a late date: "enrolling late").',
+  }),
+});
+export type ImportEnrollment = z.infer<typeof ImportEnrollment>;
+
+export const ImportHandOff = z.object({
+  accounts: z.number().int().meta({ description: 'Accounts whose changes are handed to their workflows.' }),
+  perSecond: z.number().int().meta({ description: 'The pace of the hand-off (IMPORT_HANDOFF_PER_SECOND).' }),
+  estimatedSeconds: z.number().int().meta({ description: 'About how long handing them all over takes.' }),
+});
+export type ImportHandOff = z.infer<typeof ImportHandOff>;
+
 export const ImportReport = z
   .object({
     kind: ImportKind,
@@ -30,6 +47,21 @@ export const ImportReport = z
     updated: z.number().int(),
     unchanged: z.number().int(),
     rejected: z.array(RejectedRow).meta({ description: 'Rows that changed nothing, each with what to fix.' }),
+    enrollments: z
+      .array(ImportEnrollment)
+      .optional()
+      .meta({
+        description:
+          'Account imports: for each published playbook whose triggers the imported changes match (field changed, ' +
+          'segment entered, a date set inside a date-relative playbook’s window), how many accounts it would ' +
+          'enroll, as their workflows will decide when the changes reach them. An upper bound: enrollment policies ' +
+          '(one run at a time, cooldowns, a catch-up that finds no step ahead) may enroll fewer.',
+      }),
+    handOff: ImportHandOff.optional().meta({
+      description:
+        'Account imports: the changed accounts are handed to their workflows at a steady pace after the import ' +
+        'answers, so other accounts’ timely steps do not wait behind them.',
+    }),
   })
   .meta({ id: 'ImportReport' });
 export type ImportReport = z.infer<typeof ImportReport>;

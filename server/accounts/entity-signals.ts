@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { AccountFieldChanges } from '../../engine/activity-contracts.js';
 import type { accountEntityWorkflow } from '../../engine/workflows/account-entity.js';
+import type {
+  FieldChangesFanOutInput,
+  fieldChangesFanOutWorkflow,
+} from '../../engine/workflows/field-changes-fan-out.js';
 import {
   accountWorkflowId,
   eventsRecordedSignal,
@@ -112,20 +116,28 @@ export async function startScorecardRescore(target: EntityTarget, scorecardVersi
 
 /**
  * Hands an import's changes to the engine: one workflow per written batch, started (durably) before the import
- * answers; the workflow signals the accounts. Answers the workflow ids, empty when nothing changed.
+ * answers; the workflows signal the accounts at most `perSecond` a second between them (each starts after the
+ * accounts of the batches before it). Answers the workflow ids, empty when nothing changed.
  */
 export async function handOffFieldChanges(
   target: EntityTarget,
   batches: readonly AccountFieldChanges[][],
+  perSecond?: number,
 ): Promise<string[]> {
   const ids: string[] = [];
+  let after = 0;
   for (const changes of batches) {
     if (changes.length === 0) continue;
-    const handle = await target.temporal.workflow.start('fieldChangesFanOutWorkflow', {
-      taskQueue: target.taskQueue,
-      workflowId: `account-field-changes:${randomUUID()}`,
-      args: [{ changes }],
-    });
+    const input: FieldChangesFanOutInput = { changes, ...(perSecond !== undefined && { pace: { perSecond, after } }) };
+    const handle = await target.temporal.workflow.start<typeof fieldChangesFanOutWorkflow>(
+      'fieldChangesFanOutWorkflow',
+      {
+        taskQueue: target.taskQueue,
+        workflowId: `account-field-changes:${randomUUID()}`,
+        args: [input],
+      },
+    );
+    after += changes.length;
     ids.push(handle.workflowId);
   }
   return ids;

@@ -124,17 +124,19 @@ export function readAccountRow(
 /**
  * Writes one batch in one transaction: new external ids are created (a new account needs a name), known ones get
  * the row's changes, and a row that changes nothing is counted unchanged and not written. Answers, beside the
- * counts, what changed in each updated account (for its workflow's "field changed" triggers).
+ * counts, what changed in each updated account (for its workflow's "field changed" triggers) and, for each of
+ * those accounts, how it stands after the write (what the import's forecast matches triggers against).
  */
 export async function writeAccountBatch(
   db: Db,
   batch: AccountRow[],
   written: ReadonlyMap<string, string>,
   dryRun = false,
-): Promise<RowOutcomes & { changes: AccountFieldChanges[] }> {
+): Promise<RowOutcomes & { changes: AccountFieldChanges[]; after: Map<string, AccountProperties> }> {
   return inBatchTransaction(db, dryRun, async (tx) => {
     const outcomes = { created: 0, updated: 0, unchanged: 0, rejected: [] as RowOutcomes['rejected'] };
     const changes: AccountFieldChanges[] = [];
+    const after = new Map<string, AccountProperties>();
     const stored = await selectAccounts(tx)
       .where(
         'external_id',
@@ -154,6 +156,7 @@ export async function writeAccountBatch(
         else {
           updates.push({ id: current.id, next });
           changes.push({ accountId: current.id, changed: fieldChanges(current, next, changed) });
+          after.set(current.id, next);
         }
         continue;
       }
@@ -183,7 +186,10 @@ export async function writeAccountBatch(
       for (const account of inserts) {
         const dated = datesOfNewAccount(account);
         const id = ids.get(account.externalId);
-        if (id && Object.keys(dated).length > 0) changes.push({ accountId: id, changed: dated });
+        if (id && Object.keys(dated).length > 0) {
+          changes.push({ accountId: id, changed: dated });
+          after.set(id, account);
+        }
       }
     }
     if (updates.length > 0) await updateAccounts(tx, updates);
@@ -196,7 +202,7 @@ export async function writeAccountBatch(
     }
     outcomes.created += inserts.length;
     outcomes.updated += updates.length;
-    return { ...outcomes, changes };
+    return { ...outcomes, changes, after };
   });
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import { readCsv } from './csv-read.js';
 import { compileAccountFields } from './field-definitions.js';
 import { accountColumnsOf, readAccountRow, writeAccountBatch, type AccountRow } from './import-accounts.js';
+import { handOffEstimate, startImportForecast } from './import-forecast.js';
 import { CONTACT_COLUMNS, contactKey, readContactRow, writeContactBatch, type ContactRow } from './import-contacts.js';
 
 /** What writing some rows did; batches add theirs up into the report. */
@@ -32,8 +33,9 @@ export async function importCsv(
   /**
    * dryRun: every check and every write of the real import, each batch rolled back instead of committed — the
    * report is the one the import would give, and nothing changes (onChanges is not called).
+   * handOffPerSecond: the pace the changes will be handed over at (an accounts report then says how long it takes).
    */
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; handOffPerSecond?: number } = {},
 ): Promise<ImportReport> {
   const dryRun = options.dryRun ?? false;
   const rejected: RejectedRow[] = [];
@@ -69,14 +71,21 @@ export async function importCsv(
         valid.push(read.value);
       },
     );
+    // Read before the first write, as the changed accounts' workflows will read them: what would start.
+    const forecast = await startImportForecast(db);
+    const outcomes = await inBatches(valid, rejected, async (batch) => {
+      const { changes, after, ...counts } = await writeAccountBatch(db, batch, header.written, dryRun);
+      await forecast.add(changes, after);
+      if (changes.length > 0 && !dryRun) onChanges?.(changes);
+      return counts;
+    });
+    const perSecond = options.handOffPerSecond;
     return {
       kind,
       rows,
-      ...(await inBatches(valid, rejected, async (batch) => {
-        const { changes, ...outcomes } = await writeAccountBatch(db, batch, header.written, dryRun);
-        if (changes.length > 0 && !dryRun) onChanges?.(changes);
-        return outcomes;
-      })),
+      ...outcomes,
+      enrollments: forecast.enrollments(),
+      ...(perSecond !== undefined && { handOff: handOffEstimate(forecast.accounts, perSecond) }),
     };
   }
 

@@ -247,6 +247,8 @@ export function accountsSuite(kind: string, open: () => Promise<AppDatabase>) {
           updated: 0,
           unchanged: 0,
           rejected: [],
+          // No playbook is published here: nothing would start.
+          enrollments: [],
         });
         expect(await findAccountByExternalId(db, ext('csv-1'))).toMatchObject({
           name: 'CSV One',

@@ -63,7 +63,7 @@ export const accountRoutes = (ctx: AppContext) => {
   ) {
     if (changed.length === 0) return;
     try {
-      await handOffFieldChanges(target, changed);
+      await handOffFieldChanges(target, changed, ctx.config.IMPORT_HANDOFF_PER_SECOND);
     } catch (error) {
       log.error({ err: error }, 'import committed but its changes were not handed to the engine');
       throw new HttpError(
@@ -117,7 +117,7 @@ export const accountRoutes = (ctx: AppContext) => {
       tag: 'accounts',
       access: { roles: DESIGNERS, scope: 'accounts:write' },
       summary:
-        'Imports a CSV file of accounts (by external id) or contacts (by account external id and email): creates, updates, or leaves alone each row, and reports the rows it rejected with their row number and column. Idempotent. `dryRun=true` reports the same without writing anything.',
+        'Imports a CSV file of accounts (by external id) or contacts (by account external id and email): creates, updates, or leaves alone each row, and reports the rows it rejected with their row number and column. Idempotent. An accounts report also says which playbooks the changes would enroll accounts in and how long handing them to their workflows takes (a steady pace, after the answer). `dryRun=true` reports the same without writing anything.',
       rawBody: {
         contentType: 'text/csv',
         description:
@@ -148,6 +148,7 @@ export const accountRoutes = (ctx: AppContext) => {
           const changed: AccountFieldChanges[][] = [];
           const report = await importCsv(db, req, query.kind, MAX_IMPORT_BYTES, (batch) => changed.push(batch), {
             dryRun: query.dryRun,
+            handOffPerSecond: ctx.config.IMPORT_HANDOFF_PER_SECOND,
           });
           await handOff(changed, report.updated, req.log);
           return report;

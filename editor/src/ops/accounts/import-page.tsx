@@ -9,7 +9,8 @@ type Result = { report: ImportReport; dryRun: boolean; file: string };
 
 /**
  * A CSV import in two steps: a dry run reports every row as the import would (created, updated, unchanged,
- * rejected with why) and writes nothing; then the same file is imported for real. Encoding and number-format
+ * rejected with why) and what it will set in motion (playbooks its changes enroll accounts in, how long handing
+ * them over takes), and writes nothing; then the same file is imported for real. Encoding and number-format
  * problems come back as the server words them (it never guesses).
  */
 export function ImportPage() {
@@ -98,6 +99,7 @@ function ImportReportView({ result: { report, dryRun } }: { result: Result }) {
         , {report.updated} {dryRun ? 'would be updated' : 'updated'}, {report.unchanged} unchanged,{' '}
         {report.rejected.length} rejected.
       </p>
+      <SetInMotion report={report} dryRun={dryRun} />
       {report.rejected.length > 0 && (
         <table className="table report-table">
           <caption className="visually-hidden">Rejected rows</caption>
@@ -131,5 +133,54 @@ function ImportReportView({ result: { report, dryRun } }: { result: Result }) {
         <p className="muted">Rejected rows change nothing when you import; fix them and import the file again later.</p>
       )}
     </section>
+  );
+}
+
+const count = (n: number, what: string) => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
+
+/** Whole seconds as a person reads them: "45 s", "3 min 20 s", "1 h 5 min". */
+function aboutDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const min = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return min > 0 ? `${h} h ${min} min` : `${h} h`;
+  if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
+  return `${s} s`;
+}
+
+/** The playbooks an accounts import's changes would enroll accounts in, and the pace they are handed over at. */
+function SetInMotion({ report, dryRun }: { report: ImportReport; dryRun: boolean }) {
+  const { enrollments, handOff } = report;
+  if (enrollments === undefined && handOff === undefined) return null;
+  const handed = handOff?.accounts ?? 0;
+  return (
+    <div data-testid="import-forecast">
+      <h3>{dryRun ? 'What importing it sets in motion' : 'What it set in motion'}</h3>
+      {enrollments && enrollments.length > 0 ? (
+        <>
+          <ul className="why-list">
+            {enrollments.map((e) => (
+              <li key={e.playbookKey}>
+                {dryRun ? 'Will start' : 'Starting'}: <strong>{e.name}</strong> for {count(e.accounts, 'account')}
+                {e.example && <span className="muted"> ({e.example})</span>}
+              </li>
+            ))}
+          </ul>
+          <p className="muted">
+            At most: enrollment policies (one run at a time, cooldowns, a catch-up with no step ahead) may enroll fewer.
+          </p>
+        </>
+      ) : (
+        <p>{handed > 0 ? 'No published playbook starts from these changes.' : 'No account changes to hand over.'}</p>
+      )}
+      {handOff && handed > 0 && (
+        <p>
+          {handOff.estimatedSeconds <= 1
+            ? `Handing ${count(handed, 'account')} to their playbooks ${dryRun ? 'will take' : 'takes'} a moment.`
+            : `Handing ${count(handed, 'account')} to their playbooks takes about ${aboutDuration(handOff.estimatedSeconds)}` +
+              ` (${handOff.perSecond.toLocaleString('en')} a second, so other accounts’ steps are not held up).`}
+        </p>
+      )}
+    </div>
   );
 }

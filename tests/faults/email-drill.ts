@@ -113,6 +113,21 @@ export async function checkDrill(stayflow: StayflowProcess, relay: Relay, recipi
   // Late duplicates would arrive after the third email: give a retried send time to show up.
   await sleep(10_000);
 
+  // What the run measured, for a reader of the lane's output: the outages and the narrowest gaps.
+  const gaps = recipients
+    .flatMap((to) => {
+      const at = received(to)
+        .map((m) => m.at)
+        .sort((a, b) => a - b);
+      return at.slice(1).map((t, i) => t - at[i]!);
+    })
+    .sort((a, b) => a - b);
+  console.log(
+    `[drill] longest outage ${(longest / 1000).toFixed(1)} s; narrowest gaps ${gaps
+      .slice(0, 5)
+      .map((g) => (g / 1000).toFixed(1))
+      .join(', ')} s`,
+  );
   for (const to of recipients) {
     const mail = received(to).sort((a, b) => a.at - b.at);
     expect(

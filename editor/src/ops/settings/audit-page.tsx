@@ -133,7 +133,7 @@ export function AuditPage() {
               testId="audit-list"
               label="Audit log"
             />
-            <LoadMore list={entries} what="entries" />
+            <LoadMore list={entries} what="entries" one="entry" />
           </>
         )}
       </AsyncView>

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, launchBrowser, openPage, pageErrors } from './browser.js';
 
 // The condition form offers tenure and countdowns on date fields: "days since" / "days until" the date, compared
-// with a number of days, and only with the comparisons a number of days takes.
+// with a number of days, and only with the comparisons a number of days takes — in a branch only: an exit's
+// condition or an event's filter is checked when something happens, not as days pass (the compiler refuses it).
 
 let browser: Browser;
 beforeAll(async () => {
@@ -87,6 +88,47 @@ describe('a branch condition on a date field', () => {
     await compare.selectOption('');
     expect(await options(page, 'Test')).toContain('in');
     expect(await panel(page).getByLabel('Date', { exact: true }).count()).toBe(1);
+    expect(await pageErrors(page)).toEqual([]);
+  });
+});
+
+describe('an exit condition and an event filter on a date field', () => {
+  it('offer only the date itself, where the branch beside them offers days since and until', async () => {
+    const exitsKey = 'tenure-form-exits';
+    const withExits = {
+      ...definition,
+      key: exitsKey,
+      name: 'Tenure form, exits',
+      exit: [
+        { kind: 'condition', label: 'Started', when: { field: 'account.startDate', op: 'exists' } },
+        {
+          kind: 'event',
+          label: 'Cancelled',
+          event: 'subscription.cancelled',
+          filter: { field: 'account.renewalDate', op: 'exists' },
+        },
+      ],
+    };
+    expect((await api('POST', '/api/playbooks', { definition: withExits })).status).toBe(201);
+    const page = await openPage(browser, '/playbooks');
+    await page.goto(`/playbooks/${exitsKey}`);
+    await page.locator('.editor[data-opened]').waitFor();
+    await expect.poll(() => page.getByRole('tab', { name: /Problems/ }).textContent()).toBe('Problems (0)');
+
+    // Nothing selected: the playbook's settings, with both exits on date fields and no "Compare" beside them.
+    const settings = page.getByTestId('settings-panel');
+    const fields = settings.getByLabel('Field', { exact: true });
+    await expect.poll(() => fields.count()).toBe(2);
+    expect(await fields.evaluateAll((all) => all.map((f) => (f as HTMLInputElement).value))).toEqual([
+      'account.startDate',
+      'account.renewalDate',
+    ]);
+    expect(await settings.getByLabel('Compare', { exact: true }).count()).toBe(0);
+    expect(await settings.getByLabel('Test', { exact: true }).count()).toBe(2);
+
+    // The branch's condition on the same field does offer it.
+    await page.getByTestId('rf__node-tier').click();
+    await expect.poll(() => panel(page).getByLabel('Compare', { exact: true }).count()).toBe(1);
     expect(await pageErrors(page)).toEqual([]);
   });
 });

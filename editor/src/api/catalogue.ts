@@ -2,7 +2,7 @@ import type { AccountFieldDefinition } from '../../../engine/accounts/schema.js'
 import type { AccountFieldType } from '../../../engine/playbook/account-fields.js';
 import type { CompileContext } from '../../../engine/playbook/ir.js';
 import type { EmailLocale, LocalizedEmail } from '../../../engine/templates/schema.js';
-import { api, getAllPages } from './client.js';
+import { api, ApiError, getAllPages } from './client.js';
 
 export interface TemplateRecord {
   key: string;
@@ -20,26 +20,48 @@ export interface AccountFieldsAnswer {
   custom: AccountFieldDefinition[];
 }
 
-/** What this install's playbooks are checked against: its templates and custom account fields. */
+/** What this install's playbooks are checked against, and what the forms offer to pick from. */
 export interface Catalogue {
   templates: TemplateRecord[];
   customFields: AccountFieldDefinition[];
-  /** The same context the server compiles with (server/playbooks/compile-context.ts), built from the API. */
+  /**
+   * What the server compiles with (GET /api/compile-context: templates, custom account fields, CSMs and teams), so
+   * the editor reports as you type what saving would. `people` is absent for a caller who may not design playbooks.
+   */
   compileContext: CompileContext;
 }
 
 export async function loadCatalogue(signal?: AbortSignal): Promise<Catalogue> {
-  const [templates, fields] = await Promise.all([
+  const [templates, fields, compileContext] = await Promise.all([
     getAllPages<TemplateRecord>('/api/templates', signal),
     allAccountFields(signal),
+    serverCompileContext(signal),
   ]);
   return {
     templates: templates.items,
     customFields: fields.custom,
-    compileContext: {
-      templates: Object.fromEntries(templates.items.map((t) => [t.key, { variables: t.variables }])),
-      accountFields: Object.fromEntries(fields.custom.map((f) => [f.name, f.type])),
-    },
+    compileContext: compileContext ?? readableContext(templates.items, fields.custom),
+  };
+}
+
+/** The server's own compile context; undefined when the caller may not read it (only designers may: 403). */
+async function serverCompileContext(signal?: AbortSignal): Promise<CompileContext | undefined> {
+  try {
+    return await api.get<CompileContext>('/api/compile-context', signal);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 403) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * For a reader who may not design playbooks (nor save one): the part of the context everyone may read. It leaves
+ * out the install's people, so their assignOwner steps are not checked against its CSMs and teams.
+ */
+function readableContext(templates: TemplateRecord[], custom: AccountFieldDefinition[]): CompileContext {
+  return {
+    templates: Object.fromEntries(templates.map((t) => [t.key, { variables: t.variables }])),
+    accountFields: Object.fromEntries(custom.map((f) => [f.name, f.type])),
   };
 }
 

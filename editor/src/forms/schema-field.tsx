@@ -12,6 +12,7 @@ import {
   AccountFieldSelect,
   EventNameInput,
   JsonInput,
+  PersonInput,
   ScalarInput,
   StepPicker,
   TemplatePicker,
@@ -317,6 +318,18 @@ function RequiredField(props: FieldProps) {
         {...props}
         widget={typed<string>((p) => (
           <TemplatePicker {...p} />
+        ))}
+      />
+    );
+  // An assignOwner step's CSM (…owner.email, …fallback.email) or team (its manager's email) offers the install's.
+  const person = schema instanceof z.ZodString ? /^config\.(?:.+\.)?(email|team)$/.exec(name)?.[1] : undefined;
+  if (person)
+    return (
+      <LeafField
+        {...props}
+        hint={hint}
+        widget={typed<string>((p) => (
+          <PersonInput {...p} who={person === 'email' ? 'csm' : 'team'} />
         ))}
       />
     );

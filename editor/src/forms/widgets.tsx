@@ -73,6 +73,34 @@ export function EventNameInput(props: WidgetProps<string>) {
   );
 }
 
+/**
+ * A person of this install by email (an assignOwner step's CSM, or a team by its manager): its CSMs or its managers
+ * are offered, any other address may be typed and the compiler says it is not there. Nothing is offered to a
+ * reader who may not see the install's people.
+ */
+export function PersonInput(props: WidgetProps<string> & { who: 'csm' | 'team' }) {
+  const { people } = useFormCatalogue();
+  const list = useId();
+  return (
+    <>
+      <input
+        id={props.id}
+        type="email"
+        list={list}
+        value={props.value ?? ''}
+        placeholder="name@yourco.example"
+        onChange={(e) => props.onChange(e.target.value)}
+        {...aria(props)}
+      />
+      <datalist id={list}>
+        {(props.who === 'csm' ? people.csms : people.managers).map((email) => (
+          <option key={email} value={email} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
 /** An email template of this install, with a way to open it in the template editor. */
 export function TemplatePicker(props: WidgetProps<string>) {
   const { templates } = useFormCatalogue();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
+import { CompileContext } from '../../../engine/playbook/ir.js';
 import { VersionParam } from '../../../engine/playbook/version-number.js';
 import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
@@ -178,6 +179,19 @@ export const playbookRoutes = (ctx: AppContext) => {
           checksum: result.playbook.checksum,
           steps: Object.keys(result.playbook.nodes).length,
         };
+      },
+    }),
+    route({
+      // Outside /api/playbooks/: there, `compile-context` would also be a playbook key.
+      method: 'get',
+      path: '/api/compile-context',
+      tag: 'playbooks',
+      access: { roles: DESIGNERS, scope: 'read' },
+      summary:
+        'What playbooks are compiled against here — the templates with the variables each reads, the custom account fields, and the CSMs and teams assignOwner steps may name — so an editor checks a draft as the server will.',
+      response: CompileContext,
+      async handler() {
+        return compileContext(db);
       },
     }),
     route({

@@ -43,9 +43,11 @@ Commands:
   enroll <playbookKey> --account <json|@file> [--server <url>]
       Enroll an account described inline ({ "id", "timeZone", "fields" }). Refused (exit 1) when the account
       is not stored and the playbook sends email: every email would be skipped (no contacts to send to).
-  import <file.csv> [--contacts] [--json] [--server <url>]
+  import <file.csv> [--contacts] [--dry-run] [--json] [--server <url>]
       Create or update accounts (matched by external_id) from a CSV file — or, with --contacts, contacts
       (matched by account_external_id and email). Rejected rows are listed by row and column; exit 1 if any.
+      An accounts import says which playbooks it starts and how long handing the accounts over takes.
+      --dry-run checks and reports every row as the import would, and writes nothing.
   token create --name <name> --scope <scope>… [--expires 90d|<date-time>] [--json] | token list | token revoke <id>
       API tokens (scopes: read, events:write, accounts:write, playbooks:write, playbooks:publish, runs:write,
       tasks:write, approvals:write, templates:write, settings:write, admin), through the server's API.
@@ -176,10 +178,11 @@ async function run(argv: string[]): Promise<number> {
         ...help,
         ...server,
         contacts: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
       });
       if (values.help) break;
-      return importCommand(one(positionals, 'CSV file', 'import'), values);
+      return importCommand(one(positionals, 'CSV file', 'import'), { ...values, dryRun: values['dry-run'] });
     }
     case 'token': {
       const { values, positionals } = parse(rest, {

@@ -87,14 +87,42 @@ describe('the operations pages', () => {
     // The account is in the kickoff playbook, and (renewal 40 days out, taken late when it was created) maybe
     // already in the shipped renewal cadence too: the kickoff playbook's row is the one this test follows.
     // Named as people name them: the playbook's name and the step's label, not their ids.
-    const rows = page.getByTestId('run-list').locator('tbody tr').filter({ hasText: `Kickoff call ${suffix}` });
+    const rows = page
+      .getByTestId('run-list')
+      .locator('tbody tr')
+      .filter({ hasText: `Kickoff call ${suffix}` });
     await expect.poll(() => rows.count()).toBe(1);
     await expect
       .poll(() => rows.first().textContent(), { timeout: 20_000 })
       .toMatch(/waiting timer.*Wait a week.*waits for a timer.*\(in 7 days\)/);
     expect(await rows.first().textContent()).not.toContain(taskKey);
+    // With no playbook chosen a step is typed by its id, and the form says how to pick one by name instead.
+    expect(await page.getByText('Choose a playbook to pick steps by name.').isVisible()).toBe(true);
+    // A playbook chosen, its steps are offered by label: where a run stands, any step; what it did, only the steps
+    // that leave a record (a wait leaves none).
+    // (A list's name holds its chosen option: "Playbook Any".)
+    const filters = page.getByRole('form', { name: 'Filter runs' });
+    await filters.getByRole('combobox', { name: /^Playbook/ }).selectOption({ label: `Kickoff call ${suffix}` });
+    const standsAt = filters.getByRole('combobox', { name: /^Stands at step/ });
+    await expect
+      .poll(() => standsAt.locator('option').allTextContents())
+      .toEqual(['Any', 'Kickoff call', 'Wait a week', 'Done']);
+    expect(
+      await filters
+        .getByRole('combobox', { name: /^Did step/ })
+        .locator('option')
+        .allTextContents(),
+    ).toEqual(['Any', 'Kickoff call']);
+    await standsAt.selectOption({ label: 'Wait a week' });
+    await expect.poll(() => page.url()).toContain('node=pause');
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect.poll(() => rows.first().textContent()).toContain('Wait a week');
     await expectAccessible(page, 'runs');
     await screenshot(page, 'ops-runs');
+    // The run is not at the kickoff call any more: filtering by it lists nothing.
+    await standsAt.selectOption({ label: 'Kickoff call' });
+    await expect.poll(() => page.getByText('No run matches these filters').isVisible()).toBe(true);
+    await standsAt.selectOption({ label: 'Any' });
     await name.fill(`nobody-${suffix}`);
     await name.press('Enter');
     await expect.poll(() => page.getByText('No run matches these filters').isVisible()).toBe(true);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -252,27 +252,62 @@ describe('CSV import over HTTP', () => {
     expect(itsContacts.items).toEqual([expect.objectContaining({ email: 'contact9999@bulk.example', primary: true })]);
   }, 180_000);
 
-  it('imports through the CLI: `stayflow import file.csv`', async () => {
+  it('imports through the CLI: `stayflow import file.csv`, saying what it sets in motion, dry run first', async () => {
+    // A renewal cadence of this test's own: the account's renewal date, inside its window, would start it.
+    const key = `cli-import-${tag}`;
+    const name = `Renewal cadence (CLI import ${tag})`;
+    const seed = JSON.parse(readFileSync('playbooks/seed/renewal-cadence.json', 'utf8')) as Record<string, unknown>;
+    expect((await api('POST', '/api/playbooks', { definition: { ...seed, key, name } })).status).toBe(201);
+    expect((await api('POST', `/api/playbooks/${key}/publish`)).status).toBe(201);
+    const renewal = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stayflow-import-'));
     const file = path.join(dir, 'accounts.csv');
-    writeFileSync(file, `externalId,name,mrr\n${ext('cli-1')},From the CLI,5\n${ext('cli-2')},Bad,-1\n`);
+    writeFileSync(
+      file,
+      `externalId,name,mrr,renewalDate\n${ext('cli-1')},From the CLI,5,${renewal}\n${ext('cli-2')},Bad,-1,\n`,
+    );
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const outcome = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['scripts/stayflow.mjs', 'import', file, '--server', inject('apiUrl')], {
-        cwd: root,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, STAYFLOW_TOKEN: TEST_ADMIN_TOKEN },
+    const stayflow = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['scripts/stayflow.mjs', 'import', file, '--server', inject('apiUrl'), ...args],
+          {
+            cwd: root,
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, STAYFLOW_TOKEN: TEST_ADMIN_TOKEN },
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', (status) => resolve({ status, stdout, stderr }));
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-    });
-    expect(outcome.status).toBe(1);
-    expect(outcome.stdout).toContain('2 accounts rows: 1 created, 0 updated, 0 unchanged, 1 rejected');
-    expect(outcome.stderr).toContain(`row 3 (${ext('cli-2')}): mrr: must not be negative`);
-    expect((await api('GET', `/api/accounts/by-external-id/${ext('cli-1')}`)).body.name).toBe('From the CLI');
+    const motion = [
+      `  Will start: ${name} for up to 1 account (e.g. renewalDate set to ${renewal}`,
+      // One account at the default 50 a second.
+      '  Handing 1 account to their playbooks takes about 1 s (50 a second)',
+    ];
+    try {
+      const dry = await stayflow('--dry-run');
+      expect(dry.status, dry.stderr).toBe(1);
+      expect(dry.stdout).toContain(
+        '2 accounts rows: 1 created, 0 updated, 0 unchanged, 1 rejected (dry run: nothing was written)',
+      );
+      for (const line of motion) expect(dry.stdout).toContain(line);
+      expect(dry.stderr).toContain(`row 3 (${ext('cli-2')}): mrr: must not be negative`);
+      expect((await api('GET', `/api/accounts/by-external-id/${ext('cli-1')}`)).status).toBe(404);
+
+      const outcome = await stayflow();
+      expect(outcome.status, outcome.stderr).toBe(1);
+      expect(outcome.stdout).toContain('2 accounts rows: 1 created, 0 updated, 0 unchanged, 1 rejected\n');
+      for (const line of motion) expect(outcome.stdout).toContain(line);
+      expect(outcome.stderr).toContain(`row 3 (${ext('cli-2')}): mrr: must not be negative`);
+      expect((await api('GET', `/api/accounts/by-external-id/${ext('cli-1')}`)).body.name).toBe('From the CLI');
+    } finally {
+      await api('POST', `/api/playbooks/${key}/archive`);
+    }
   });
 });
 

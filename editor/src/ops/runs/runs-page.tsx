@@ -5,7 +5,7 @@ import type { RunDetail, RunListItem } from '../../../../engine/runs/summary.js'
 import { playbooksApi } from '../../api/playbooks.js';
 import { OPEN_STATUSES, runsApi, type BulkResult } from '../../api/runs.js';
 import { Empty, ErrorMessage } from '../../ui/states.js';
-import { useAsync } from '../../ui/use-async.js';
+import { useAsync, type AsyncState } from '../../ui/use-async.js';
 import { humanize } from '../../ui/words.js';
 import { opsApi } from '../api.js';
 import { AsyncView } from '../ui/async-view.js';
@@ -16,16 +16,18 @@ import { LoadMore } from '../ui/load-more.js';
 import { useDefaultOwner } from '../ui/own-portfolio.js';
 import { usePagedList } from '../ui/use-paged-list.js';
 import { stepWords, waitingWords } from '../../runs/run-words.js';
+import { loadPlaybookSteps, type PlaybookSteps } from './playbook-steps.js';
+import { StepFilter } from './step-filter.js';
 import '../ops.css';
 
 const FILTERS = ['playbook', 'version', 'node', 'reached', 'status', 'accountName', 'owner', 'account'] as const;
-const TEXT: { name: (typeof FILTERS)[number]; label: string; type?: string }[] = [
+type TextFilter = { name: (typeof FILTERS)[number]; label: string; type?: string };
+const WHO: TextFilter[] = [
   { name: 'accountName', label: 'Account name' },
   { name: 'owner', label: 'Owner CSM (email)', type: 'email' },
-  { name: 'node', label: 'Stands at step (id)' },
-  { name: 'reached', label: 'Did step (id)' },
-  { name: 'version', label: 'Version', type: 'number' },
 ];
+const VERSION: TextFilter = { name: 'version', label: 'Version', type: 'number' };
+const STEP_ID_HINT = 'runs-step-id-hint';
 const OPEN = new Set<string>(OPEN_STATUSES);
 const LIMIT = 100;
 /** What each run waits for is asked of the run itself: for this many open runs of the page. */
@@ -40,6 +42,23 @@ export function RunsPage() {
   const [draft, setDraft] = useState(filters);
   useEffect(() => setDraft(filters), [filters]);
   const playbooks = useAsync((signal) => playbooksApi.list(signal), []);
+  const version = Number(filters.version) || undefined;
+  // The chosen playbook's steps, to pick by label; an answer for the previous choice counts as still loading.
+  const asked = filters.playbook ? `${filters.playbook}@${version ?? 'all'}` : undefined;
+  const stepsLoad = useAsync(
+    async (signal) =>
+      filters.playbook
+        ? { asked, steps: await loadPlaybookSteps(filters.playbook, version, signal) }
+        : { asked, steps: undefined },
+    [asked],
+  );
+  const steps: AsyncState<PlaybookSteps> | undefined = !filters.playbook
+    ? undefined
+    : stepsLoad.status === 'error'
+      ? stepsLoad
+      : stepsLoad.status === 'ready' && stepsLoad.data.asked === asked && stepsLoad.data.steps
+        ? { status: 'ready', data: stepsLoad.data.steps }
+        : { status: 'loading' };
   const defaultOwner = useDefaultOwner();
   const owner = filters.owner ?? (filters.account ? undefined : defaultOwner);
   // Each page asks its open runs what they wait for (the list knows only the step), then appends.
@@ -89,6 +108,18 @@ export function RunsPage() {
     event.preventDefault();
     setFilters(draft);
   };
+  const text = (f: TextFilter) => (
+    <label className="field" key={f.name}>
+      <span>{f.label}</span>
+      <input
+        type={f.type ?? 'search'}
+        value={draft[f.name] ?? ''}
+        min={f.type === 'number' ? 1 : undefined}
+        style={f.type === 'number' ? { width: '5rem' } : undefined}
+        onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value || undefined })}
+      />
+    </label>
+  );
   const toggle = (workflowId: string) =>
     setChosen((s) => {
       const next = new Set(s);
@@ -102,7 +133,18 @@ export function RunsPage() {
       <form className="filters" onSubmit={apply} aria-label="Filter runs">
         <label className="field">
           <span>Playbook</span>
-          <select value={filters.playbook ?? ''} onChange={(e) => setFilters({ playbook: e.target.value })}>
+          <select
+            value={filters.playbook ?? ''}
+            // From one playbook to another, its step ids and version go with it; from none (ids typed for any
+            // playbook) or to none, they stay.
+            onChange={(e) =>
+              setFilters(
+                filters.playbook && e.target.value
+                  ? { playbook: e.target.value, node: undefined, reached: undefined, version: undefined }
+                  : { playbook: e.target.value },
+              )
+            }
+          >
             <option value="">Any</option>
             {playbooks.status === 'ready' &&
               playbooks.data.items.map((p) => (
@@ -123,20 +165,31 @@ export function RunsPage() {
             ))}
           </select>
         </label>
-        {TEXT.map((f) => (
-          <label className="field" key={f.name}>
-            <span>{f.label}</span>
-            <input
-              type={f.type ?? 'search'}
-              value={draft[f.name] ?? ''}
-              min={f.type === 'number' ? 1 : undefined}
-              style={f.type === 'number' ? { width: '5rem' } : undefined}
-              onChange={(e) => setDraft({ ...draft, [f.name]: e.target.value || undefined })}
-            />
-          </label>
+        {WHO.map(text)}
+        {(['node', 'reached'] as const).map((name) => (
+          <StepFilter
+            key={name}
+            label={name === 'node' ? 'Stands at step' : 'Did step'}
+            recordedOnly={name === 'reached'}
+            value={filters[name]}
+            steps={steps}
+            draft={draft[name]}
+            onDraft={(value) => setDraft({ ...draft, [name]: value })}
+            onPick={(value) => setFilters({ [name]: value })}
+            hintId={STEP_ID_HINT}
+          />
         ))}
+        {text(VERSION)}
         <button type="submit">Apply</button>
+        {(!steps || steps.status === 'error') && (
+          <p className="muted" id={STEP_ID_HINT} style={{ flexBasis: '100%', margin: 0 }}>
+            {steps
+              ? 'The playbook’s steps could not be read: type a step’s id.'
+              : 'Choose a playbook to pick steps by name.'}
+          </p>
+        )}
       </form>
+      {steps?.status === 'error' && <ErrorMessage error={steps.error} onRetry={stepsLoad.reload} />}
       <AsyncView
         state={runs.state}
         what="runs"

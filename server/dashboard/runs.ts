@@ -6,6 +6,7 @@ import type { AppContext } from '../context.js';
 import { countRuns, eachRun } from '../playbooks/run-search.js';
 import type { PlaybookRecord } from '../playbooks/store.js';
 import { ownedBy } from './owner.js';
+import { RECORDED_STEP_TYPES } from '../../engine/runs/recorded-steps.js';
 
 // Runs per playbook and the funnel of each published playbook. Every count is Temporal's count of the same
 // visibility query the runs list runs for those filters (server/playbooks/run-search.ts), so the number and the
@@ -14,7 +15,6 @@ import { ownedBy } from './owner.js';
 type Ctx = Pick<AppContext, 'temporal' | 'database'>;
 
 // Step types whose doing leaves a record in the run's step log (run_steps): their `reached` is known.
-const RECORDED = new Set(['email', 'task', 'approval', 'webhook', 'notify', 'updateField', 'goal']);
 
 export async function runFigures(
   ctx: Ctx,
@@ -104,7 +104,7 @@ export async function funnelOf(
         nodeId: node.id,
         label: node.label,
         type: node.type,
-        reached: RECORDED.has(node.type) ? (reached.get(node.id) ?? 0) : null,
+        reached: RECORDED_STEP_TYPES.has(node.type) ? (reached.get(node.id) ?? 0) : null,
         here: here.get(node.id) ?? 0,
       })),
   };

@@ -1,4 +1,5 @@
 import type { PlaybookDefinition } from '../../../../engine/playbook/schema.js';
+import { RECORDED_STEP_TYPES } from '../../../../engine/runs/recorded-steps.js';
 import { playbooksApi } from '../../api/playbooks.js';
 
 /** A step to filter runs by: its id (what the API filters on) and the words a person knows it by. */
@@ -17,10 +18,6 @@ export interface PlaybookSteps {
   steps: StepChoice[];
 }
 
-// Step types whose doing leaves a record in the run's step log: the same set as server/dashboard/runs.ts (RECORDED),
-// the only steps `?reached=` can find runs by. A wait or a branch leaves none, so "did it" cannot be asked of them.
-const RECORDED = new Set(['email', 'task', 'approval', 'webhook', 'notify', 'updateField', 'goal']);
-
 type Drawn = { nodes?: Pick<PlaybookDefinition['nodes'][number], 'id' | 'type' | 'label'>[] } | null;
 
 /**
@@ -33,7 +30,7 @@ export function stepChoices(definitions: readonly unknown[]): StepChoice[] {
   for (const definition of definitions) {
     for (const node of (definition as Drawn)?.nodes ?? []) {
       if (node.type === 'trigger' || byId.has(node.id)) continue;
-      byId.set(node.id, { id: node.id, label: node.label || node.id, recorded: RECORDED.has(node.type) });
+      byId.set(node.id, { id: node.id, label: node.label || node.id, recorded: RECORDED_STEP_TYPES.has(node.type) });
     }
   }
   const steps = [...byId.values()];

@@ -5,7 +5,7 @@ import type { RunInput, RunResult } from '../../engine/interpreter/types.js';
 import { compilePlaybook } from '../../engine/playbook/compile.js';
 import { simulate } from '../../engine/simulator/simulate.js';
 import type { playbookRunWorkflow } from '../../engine/workflows/playbook-run.js';
-import { exitRunSignal } from '../../engine/workflows/playbook-signals.js';
+import { exitRunSignal, positionQuery } from '../../engine/workflows/playbook-signals.js';
 import { decideApproval } from '../../server/approvals/decide.js';
 import { listApprovals } from '../../server/approvals/inbox.js';
 import { findApproval, type Approval } from '../../server/approvals/store.js';
@@ -239,6 +239,13 @@ describe('an approval step on Temporal', { timeout: 120_000 }, () => {
 
     const cancelled = await startRun();
     const second = await stored(cancelled.handle.workflowId);
+    // The record is written inside the step's activity; cancel once that activity has finished and the run waits.
+    // Cancelled in the very workflow task its activity completes in, a run wedges on the time-skipping test server
+    // ("ACTIVITY_UNKNOWN", temporalio/sdk-typescript#1058) while the real server carries on; this test is about the
+    // inbox, not that race.
+    await until('the run to wait on the approval', async () =>
+      (await cancelled.handle.query(positionQuery)).waiting?.kind === 'approval' ? true : undefined,
+    );
     await cancelled.handle.cancel();
     await expect(cancelled.handle.result()).rejects.toThrow();
     const withdrawn = await stored(cancelled.handle.workflowId, (a) => a.status !== 'pending');

@@ -30,7 +30,7 @@ import { classifySmtpError, mayHaveArrived, SmtpTemporaryError } from './smtp-er
 import { renderEmail, templateVariables } from './templates/index.js';
 import type { CsmInput } from './templates/variables.js';
 import { senderDomain, transmit } from './transmit.js';
-import type { MailTransport } from './transport.js';
+import { SENDING_SETTLES_AFTER_MS, type MailTransport } from './transport.js';
 
 /** Where a send attempt stands; tests inject a failure (a "killed" worker) at each one. */
 export type SendPoint = 'beforeQueued' | 'afterQueued' | 'afterSending' | 'afterSmtpAccepted' | 'afterSent';
@@ -220,9 +220,28 @@ export function emailDeliverer(deps: {
           // An earlier attempt stopped between "sending" and "sent": the server may have the email. A relay that
           // can say settles it; otherwise sending again could deliver it twice, so it waits for the settle action
           // (POST /api/outbox/deliveries/:id/settle) or a person's resend.
-          if ((await settings.relayHolds?.(found.message_id)) === true) {
+          const holds = await settings.relayHolds?.(found.message_id);
+          if (holds === true) {
             await moveOutboxRow(db, found.id, ['sending'], 'sent', { smtpResponse: HELD_AT_RELAY, lastError: null });
             return { status: 'sent', email };
+          }
+          if (holds === false) {
+            // The relay says it does not have it. That is an answer once no attempt can still be mid-transaction
+            // (the claim is older than an SMTP transaction can last): the email never arrived, so it goes again.
+            // Before then an attempt that is slow, not dead, could still deliver it: ask again after a backoff.
+            if (Date.now() - found.updated_at.getTime() >= SENDING_SETTLES_AFTER_MS) {
+              const requeued = await moveOutboxRow(db, found.id, ['sending'], 'queued', {
+                lastError: `${email}: an earlier attempt stopped while sending and the relay does not hold it; sent again`,
+              });
+              if (requeued) return undefined;
+              const now = await db.selectFrom('email_outbox').selectAll().where('id', '=', found.id).executeTakeFirst();
+              return now ? answer(now) : { status: 'failed', email, reason: `${email}: its outbox row is gone` };
+            }
+            if (!step.lastAttempt) {
+              throw new TryAgain(
+                `${email}: an earlier attempt stopped while sending; the relay is asked again shortly`,
+              );
+            }
           }
           const reason = `${email}: delivery uncertain — an earlier attempt stopped while sending; resend by hand if it did not arrive`;
           await moveOutboxRow(db, found.id, ['sending'], 'uncertain', { lastError: reason });

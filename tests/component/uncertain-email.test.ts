@@ -1,5 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { isLastAttempt, playbookActivities } from '../../activities/playbook/perform-effect.js';
 import { AccountInput, ContactInput } from '../../engine/accounts/schema.js';
 import { createContact } from '../../server/accounts/contacts.js';
@@ -12,7 +13,7 @@ import { emailDeliverer, type SendPoint } from '../../server/email/send-step.js'
 import { settleAllUncertain, settleUncertain, type SettlePolicy } from '../../server/email/settle.js';
 import { startSmtpCatcher, type SmtpCatcher } from '../../server/email/smtp-catcher.js';
 import { transmit } from '../../server/email/transmit.js';
-import { createMailTransport, type MailTransport } from '../../server/email/transport.js';
+import { createMailTransport, SENDING_SETTLES_AFTER_MS, type MailTransport } from '../../server/email/transport.js';
 import { saveTemplate } from '../../server/templates/store.js';
 import { createToken } from '../../server/auth/tokens.js';
 import { startAccessApp } from '../support/access-app.js';
@@ -192,7 +193,8 @@ describe('the settle action over HTTP', () => {
 describe('the next attempt after a worker died mid-send asks the catcher', () => {
   const died: string[] = [];
   let contacts = 0;
-  async function send(point: SendPoint) {
+  /** Attempt 1 dies at `point`; attempt 2 (the last the step has, when `lastAttempt`) goes on from its row. */
+  async function send(point: SendPoint, lastAttempt = false) {
     contacts += 1;
     const email = `dies-${point.toLowerCase()}-${contacts}@acme.example`;
     await createContact(database.db, accountId, ContactInput.parse({ name: 'Dani', email }));
@@ -217,7 +219,7 @@ describe('the next attempt after a worker died mid-send asks the catcher', () =>
       runId: 'r1',
       stepKey: '3',
       attempt,
-      lastAttempt: false,
+      lastAttempt: attempt > 1 && lastAttempt,
       effect: {
         kind: 'email' as const,
         nodeId: 'hello',
@@ -236,22 +238,46 @@ describe('the next attempt after a worker died mid-send asks the catcher', () =>
       },
     });
     await expect(deliver(step(1))).rejects.toThrow(`worker killed at ${point}`);
-    const outcome = await deliver(step(2));
+    const outcome = await deliver(step(2)).catch((error: Error) => error);
     const row = (await database.db.selectFrom('email_outbox').selectAll().where('recipient', '=', email).execute())[0]!;
-    return { email, outcome, row };
+    return { email, outcome, row, deliver, step };
   }
+
+  /** The row's claim as if it were `ms` old. */
+  const ageClaim = (id: string, ms: number) =>
+    database.db
+      .updateTable('email_outbox')
+      .set({ updated_at: sql<Date>`now() - make_interval(secs => ${ms / 1000})` })
+      .where('id', '=', id)
+      .execute();
 
   it('dies after the SMTP accept: the catcher holds it, so the row is sent and the email went once', async () => {
     const { email, outcome, row } = await send('afterSmtpAccepted');
     expect(died).toContain(email);
-    expect(outcome.status).toBe('done');
+    expect(outcome).toMatchObject({ status: 'done' });
     expect(row.state).toBe('sent');
     expect(await caughtWith(row.message_id)).toBe(1);
   });
 
-  it('dies before the SMTP call: the catcher does not hold it, so the row is uncertain (the settle action decides)', async () => {
-    const { outcome, row } = await send('afterSending');
-    expect(outcome.status).toBe('failed');
+  it('dies before the SMTP call: the catcher does not hold it, so once no attempt can still be sending it goes again, once', async () => {
+    const { outcome, row, deliver, step } = await send('afterSending');
+    // Right after the claim a slow attempt, not a dead one, could still deliver it: the step is tried again later.
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).toMatch(/the relay is asked again shortly/);
+    expect((await findOutboxRow(database.db, row.id))!.state).toBe('sending');
+    // Past the longest an SMTP transaction can last, "not held" is an answer: it never arrived, so it goes again.
+    await ageClaim(row.id, SENDING_SETTLES_AFTER_MS + 1_000);
+    expect(await deliver(step(3))).toMatchObject({ status: 'done' });
+    expect(await findOutboxRow(database.db, row.id)).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(await caughtWith(row.message_id)).toBe(1);
+    // A later attempt (a duplicate activity task) finds it sent and sends nothing.
+    expect(await deliver(step(4))).toMatchObject({ status: 'done' });
+    expect(await caughtWith(row.message_id)).toBe(1);
+  });
+
+  it('dies before the SMTP call on the last attempt the step has: the row is uncertain (the settle action decides)', async () => {
+    const { outcome, row } = await send('afterSending', true);
+    expect(outcome).toMatchObject({ status: 'failed' });
     expect(row.state).toBe('uncertain');
     expect(await caughtWith(row.message_id)).toBe(0);
     expect((await findOutboxRow(database.db, row.id))!.state).toBe('uncertain');

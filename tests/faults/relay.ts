@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -26,6 +27,12 @@ export interface Relay {
   refused: number;
   /** Recipients answered 550 (mailbox does not exist) whatever the mode. */
   rejectRecipients: Set<string>;
+  /**
+   * Recipients whose message the relay reads and then never answers: the sender waits mid-transaction, so killing
+   * it there leaves a message the relay does not hold. Counted as they stall.
+   */
+  stallRecipients: Set<string>;
+  stalled: number;
   close(): Promise<void>;
 }
 
@@ -37,10 +44,14 @@ export async function startRelay(): Promise<Relay> {
     mail: [],
     refused: 0,
     rejectRecipients: new Set(),
+    stallRecipients: new Set(),
+    stalled: 0,
     setMode: (next) => {
       mode = next;
     },
     close: async () => {
+      // A stalled transaction's connection would keep the server from closing: cut them all.
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => lookup.close(() => resolve()));
     },
@@ -60,6 +71,11 @@ export async function startRelay(): Promise<Relay> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (session.envelope.rcptTo.some((r) => relay.stallRecipients.has(r.address.toLowerCase()))) {
+          // No answer, ever: the sender's connection stays open until it gives up or dies; nothing is stored.
+          relay.stalled += 1;
+          return;
+        }
         if (mode === 'tempfail') {
           relay.refused += 1;
           const error = Object.assign(new Error('4.3.0 try again later'), { responseCode: 451 });
@@ -78,6 +94,11 @@ export async function startRelay(): Promise<Relay> {
           .catch((error: Error) => callback(error));
       });
     },
+  });
+  const sockets = new Set<Socket>();
+  server.server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   relay.port = (server.server.address() as { port: number }).port;

@@ -78,6 +78,20 @@ async function commandsOf(handle: WorkflowHandle): Promise<string[]> {
   });
 }
 
+/**
+ * The shape of a paced fan-out's commands: the patch marker, then each slice's activity, each after at most one
+ * timer. A slice whose due time already passed (the one before it took a second or more on a loaded machine) needs
+ * no timer, so how many there are depends on the machine; when each slice went is checked on the signals' times.
+ */
+function expectPaced(commands: string[], slices: number, firstWaits: 'never' | 'may') {
+  expect(commands[0]).toBe('marker');
+  const rest = commands.slice(1).join(' ');
+  expect(rest).toMatch(/^(timer )?activity( (timer )?activity)*$/);
+  expect(commands.filter((c) => c === 'activity')).toHaveLength(slices);
+  // A small import is not made slower: nothing waits before the first slice of the first batch.
+  if (firstWaits === 'never') expect(commands[1]).toBe('activity');
+}
+
 describe('the paced hand-off of an import', () => {
   it('signals 250 accounts at 50 a second: the first 50 at once, then a slice a second, in order, none lost', async () => {
     const changes = changesFor(250);
@@ -103,13 +117,9 @@ describe('the paced hand-off of an import', () => {
     }
     // 250 accounts at 50 a second: the last slice is due 4 s of workflow time into the hand-off.
     expect(Math.max(...times) - began).toBeGreaterThanOrEqual(4000);
-    // Behind the patch marker; no timer before the first slice (a small import is not made slower), then one
-    // before each later slice.
-    expect(await commandsOf(handle)).toEqual([
-      'marker',
-      'activity',
-      ...Array.from({ length: 4 }, () => ['timer', 'activity']).flat(),
-    ]);
+    // Behind the patch marker; no timer before the first slice (a small import is not made slower), then a timer
+    // before each later slice whose second has not come yet.
+    expectPaced(await commandsOf(handle), 5, 'never');
   });
 
   it('paces an import’s fan-outs between them: a later batch waits for the accounts of the batches before it', async () => {
@@ -123,8 +133,8 @@ describe('the paced hand-off of an import', () => {
     const [first, second] = ids.map((id) => env.client.workflow.getHandle(id));
     expect(await Promise.all([first!.result(), second!.result()])).toEqual([{ notified: 150 }, { notified: 30 }]);
     // 150 accounts go first, at 50 a second: the second batch's 30 are due 3 s into the hand-off.
-    expect(await commandsOf(first!)).toEqual(['marker', 'activity', 'timer', 'activity', 'timer', 'activity']);
-    expect(await commandsOf(second!)).toEqual(['marker', 'timer', 'activity']);
+    expectPaced(await commandsOf(first!), 3, 'never');
+    expectPaced(await commandsOf(second!), 1, 'may');
     await recordHistory('field-changes-fan-out-paced', first!);
     const times = (await signalsOf(changes)).map((s) => {
       expect(s).toHaveLength(1);

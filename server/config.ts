@@ -103,7 +103,7 @@ export const Config = z.object({
   SMTP_MESSAGE_LOOKUP_URL: urlWithProtocols(['http:', 'https:'], 'https://relay.example.com/messages')
     .optional()
     .describe(
-      "With SMTP_URL: the relay's message lookup, asked GET <url>?messageId=<id> after a send cut off mid-transaction (200: it holds the email, 404: it does not). Unset: such an email is left uncertain for an operator to settle.",
+      "With SMTP_URL: the relay's message lookup, asked GET <url>?messageId=<id> after a send cut off mid-transaction (200: it holds the email; 404: it never accepted it, so the email is sent again once the cut-off attempt cannot still be sending, so a search that lags must not answer 404; anything else: it cannot say). Unset: such an email is left uncertain for an operator to settle.",
     ),
   MAIL_FROM: z.string().min(3).default('Stayflow <success@stayflow.local>').describe('From address of emails.'),
 

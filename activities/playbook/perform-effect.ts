@@ -37,6 +37,7 @@ export function playbookActivities(deps: { db: Db; deliver: Deliverers }): Playb
           attempt,
           lastAttempt: isLastAttempt(context.info),
           heartbeat: beat,
+          givenUp: () => context.cancellationSignal.aborted,
           effect,
           run,
         });

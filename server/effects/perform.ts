@@ -17,6 +17,11 @@ export interface EffectStep<E extends Effect = Effect> {
   lastAttempt: boolean;
   /** Tells Temporal the attempt is alive and making progress (unset outside an activity). */
   heartbeat?: () => void;
+  /**
+   * Whether Temporal has given up on this attempt (its heartbeat timed out while it was still alive, or the run was
+   * cancelled): such an attempt must not start an SMTP transaction, since a newer attempt may be settling the row.
+   */
+  givenUp?: () => boolean;
   effect: E;
   run?: EffectRun;
 }

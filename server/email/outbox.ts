@@ -196,6 +196,35 @@ export async function moveOutboxRow(
     .executeTakeFirst();
 }
 
+/**
+ * Puts a `sending` row whose claim is older than `olderThanMs` back to `queued`, only if it is still that claim
+ * (`claimedAt`, its `updated_at` when read): the age is measured on the database's clock, so a worker whose clock is
+ * off cannot shorten it, and a row another attempt has since claimed again is left alone. Answers the row, or
+ * undefined when it did not move.
+ */
+export async function requeueStaleSending(
+  db: Db,
+  id: string,
+  claimedAt: Date,
+  olderThanMs: number,
+  lastError: string,
+): Promise<OutboxRow | undefined> {
+  return (
+    db
+      .updateTable('email_outbox')
+      .set({ state: 'queued', updated_at: sql<Date>`now()`, last_error: lastError })
+      .where('id', '=', id)
+      .where('state', '=', 'sending')
+      // The same claim: `claimedAt` came back through a JS Date (milliseconds), the column keeps microseconds.
+      .where(
+        sql<boolean>`updated_at between ${claimedAt}::timestamptz - interval '1 millisecond' and ${claimedAt}::timestamptz + interval '1 millisecond'`,
+      )
+      .where(sql<boolean>`updated_at < now() - make_interval(secs => ${olderThanMs / 1000})`)
+      .returningAll()
+      .executeTakeFirst()
+  );
+}
+
 export interface DeliveryFilters {
   state?: OutboxState;
   accountId?: string;

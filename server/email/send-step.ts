@@ -21,6 +21,7 @@ import {
   insertFreshOutboxRows,
   markOutboxRowsSent,
   moveOutboxRow,
+  requeueStaleSending,
   type FreshOutboxRow,
   type OutboxRow,
 } from './outbox.js';
@@ -174,6 +175,9 @@ export function emailDeliverer(deps: {
     /** Hands a claimed (`sending`) row to SMTP and records how that ended. */
     const send = async (row: OutboxRow): Promise<RecipientResult> => {
       await fail('afterSending', step, email);
+      // An attempt Temporal has given up on (alive, but its heartbeat timed out) does not start the transaction: a
+      // newer attempt may be settling this row. The row stays `sending` for it.
+      if (step.givenUp?.()) throw new TryAgain(`${email}: this attempt was given up on before it sent`);
       let reply: string;
       try {
         reply = await transmit(deps.transport, deps.from, row);
@@ -229,14 +233,14 @@ export function emailDeliverer(deps: {
             // The relay says it does not have it. That is an answer once no attempt can still be mid-transaction
             // (the claim is older than an SMTP transaction can last): the email never arrived, so it goes again.
             // Before then an attempt that is slow, not dead, could still deliver it: ask again after a backoff.
-            if (Date.now() - found.updated_at.getTime() >= SENDING_SETTLES_AFTER_MS) {
-              const requeued = await moveOutboxRow(db, found.id, ['sending'], 'queued', {
-                lastError: `${email}: an earlier attempt stopped while sending and the relay does not hold it; sent again`,
-              });
-              if (requeued) return undefined;
-              const now = await db.selectFrom('email_outbox').selectAll().where('id', '=', found.id).executeTakeFirst();
-              return now ? answer(now) : { status: 'failed', email, reason: `${email}: its outbox row is gone` };
-            }
+            const requeued = await requeueStaleSending(
+              db,
+              found.id,
+              found.updated_at,
+              SENDING_SETTLES_AFTER_MS,
+              `${email}: an earlier attempt stopped while sending and the relay does not hold it; sent again`,
+            );
+            if (requeued) return undefined;
             if (!step.lastAttempt) {
               throw new TryAgain(
                 `${email}: an earlier attempt stopped while sending; the relay is asked again shortly`,

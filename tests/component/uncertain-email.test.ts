@@ -275,6 +275,23 @@ describe('the next attempt after a worker died mid-send asks the catcher', () =>
     expect(await caughtWith(row.message_id)).toBe(1);
   });
 
+  it('an attempt Temporal gave up on (alive, its heartbeat timed out) does not start the SMTP transaction', async () => {
+    const { deliver, step } = await send('afterSmtpAccepted');
+    // A fresh run's first attempt, already given up on: each recipient's row is claimed, and it stops there.
+    contacts += 1;
+    const email = `given-up-${contacts}@acme.example`;
+    await createContact(database.db, accountId, ContactInput.parse({ name: 'Eva', email }));
+    const late = {
+      ...step(1),
+      workflowId: `wf-${email}`,
+      effect: { ...step(1).effect, recipients: 'allContacts' as const },
+    };
+    await expect(deliver({ ...late, givenUp: () => true })).rejects.toThrow(/given up on before it sent/);
+    const [claimed] = await database.db.selectFrom('email_outbox').selectAll().where('recipient', '=', email).execute();
+    expect(claimed!.state).toBe('sending');
+    expect(await caughtWith(claimed!.message_id)).toBe(0);
+  });
+
   it('dies before the SMTP call on the last attempt the step has: the row is uncertain (the settle action decides)', async () => {
     const { outcome, row } = await send('afterSending', true);
     expect(outcome).toMatchObject({ status: 'failed' });

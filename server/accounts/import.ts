@@ -73,10 +73,15 @@ export async function importCsv(
     );
     // Read before the first write, as the changed accounts' workflows will read them: what would start.
     const forecast = await startImportForecast(db);
+    let forecastFailed = false;
     const outcomes = await inBatches(valid, rejected, async (batch) => {
       const { changes, after, ...counts } = await writeAccountBatch(db, batch, header.written, dryRun);
-      await forecast.add(changes, after);
+      // The batch is committed: its changes go to the engine before anything else can fail.
       if (changes.length > 0 && !dryRun) onChanges?.(changes);
+      // What the import sets in motion is told, not needed: a forecast that fails is left out of the report.
+      await forecast.add(changes, after).catch(() => {
+        forecastFailed = true;
+      });
       return counts;
     });
     const perSecond = options.handOffPerSecond;
@@ -84,7 +89,7 @@ export async function importCsv(
       kind,
       rows,
       ...outcomes,
-      enrollments: forecast.enrollments(),
+      ...(!forecastFailed && { enrollments: forecast.enrollments() }),
       ...(perSecond !== undefined && { handOff: handOffEstimate(forecast.accounts, perSecond) }),
     };
   }

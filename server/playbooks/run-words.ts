@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.js';
+import { isDomainError } from '../errors.js';
 import { compiledVersion } from './store.js';
 import type { CompiledPlaybook } from '../../engine/playbook/ir.js';
 
@@ -36,8 +37,17 @@ export async function runWords(db: Db, runs: readonly RunRef[]): Promise<RunWord
     const id = `${key}@${version}`;
     const ref = byKey.get(key);
     if (!versions.has(id)) {
-      // A version that is gone (a playbook deleted in a test database) leaves the run unnamed, not the list failed.
-      versions.set(id, ref ? compiledVersion(db, ref, version).catch(() => undefined) : Promise.resolve(undefined));
+      // A version that is gone (a playbook deleted in a test database) leaves the run unnamed, not the list failed;
+      // any other error (the database down) is the list's error.
+      versions.set(
+        id,
+        ref
+          ? compiledVersion(db, ref, version).catch((error: unknown) => {
+              if (isDomainError(error) && error.kind === 'not_found') return undefined;
+              throw error;
+            })
+          : Promise.resolve(undefined),
+      );
     }
     return versions.get(id)!;
   };

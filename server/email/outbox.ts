@@ -197,12 +197,12 @@ export async function moveOutboxRow(
 }
 
 /**
- * Puts a `sending` row whose claim is older than `olderThanMs` back to `queued`, only if it is still that claim
- * (`claimedAt`, its `updated_at` when read): the age is measured on the database's clock, so a worker whose clock is
- * off cannot shorten it, and a row another attempt has since claimed again is left alone. Answers the row, or
- * undefined when it did not move.
+ * Puts a `sending` row back to `queued`, only if it is still that claim (`claimedAt`, its `updated_at` when read) and
+ * the claim is older than `olderThanMs`: the age is measured on the database's clock, so a worker whose clock is off
+ * cannot shorten it, and a row another attempt has since claimed again is left alone. Answers the row, or undefined
+ * when it did not move.
  */
-export async function requeueStaleSending(
+export async function requeueSending(
   db: Db,
   id: string,
   claimedAt: Date,

@@ -21,7 +21,7 @@ import {
   insertFreshOutboxRows,
   markOutboxRowsSent,
   moveOutboxRow,
-  requeueStaleSending,
+  requeueSending,
   type FreshOutboxRow,
   type OutboxRow,
 } from './outbox.js';
@@ -177,7 +177,13 @@ export function emailDeliverer(deps: {
       await fail('afterSending', step, email);
       // An attempt Temporal has given up on (alive, but its heartbeat timed out) does not start the transaction: a
       // newer attempt may be settling this row. The row stays `sending` for it.
-      if (step.givenUp?.()) throw new TryAgain(`${email}: this attempt was given up on before it sent`);
+      // This attempt never started the transaction, so the row goes back to `queued`: the newer attempt sends it
+      // without waiting out the fence a cut-off send needs.
+      if (step.givenUp?.()) {
+        const reason = `${email}: this attempt was given up on before it sent`;
+        await requeueSending(db, row.id, row.updated_at, 0, reason);
+        throw new TryAgain(reason);
+      }
       let reply: string;
       try {
         reply = await transmit(deps.transport, deps.from, row);
@@ -233,7 +239,7 @@ export function emailDeliverer(deps: {
             // The relay says it does not have it. That is an answer once no attempt can still be mid-transaction
             // (the claim is older than an SMTP transaction can last): the email never arrived, so it goes again.
             // Before then an attempt that is slow, not dead, could still deliver it: ask again after a backoff.
-            const requeued = await requeueStaleSending(
+            const requeued = await requeueSending(
               db,
               found.id,
               found.updated_at,

@@ -277,7 +277,7 @@ describe('the next attempt after a worker died mid-send asks the catcher', () =>
 
   it('an attempt Temporal gave up on (alive, its heartbeat timed out) does not start the SMTP transaction', async () => {
     const { deliver, step } = await send('afterSmtpAccepted');
-    // A fresh run's first attempt, already given up on: each recipient's row is claimed, and it stops there.
+    // A fresh run's first attempt, already given up on: each recipient's row is claimed, then put back unsent.
     contacts += 1;
     const email = `given-up-${contacts}@acme.example`;
     await createContact(database.db, accountId, ContactInput.parse({ name: 'Eva', email }));
@@ -288,7 +288,7 @@ describe('the next attempt after a worker died mid-send asks the catcher', () =>
     };
     await expect(deliver({ ...late, givenUp: () => true })).rejects.toThrow(/given up on before it sent/);
     const [claimed] = await database.db.selectFrom('email_outbox').selectAll().where('recipient', '=', email).execute();
-    expect(claimed!.state).toBe('sending');
+    expect(claimed!.state).toBe('queued');
     expect(await caughtWith(claimed!.message_id)).toBe(0);
   });
 

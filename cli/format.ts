@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Issue } from '../engine/errors.js';
 import type { TimelineEntry } from '../engine/interpreter/types.js';
+import { plural } from '../engine/text/words.js';
 
 /** `file: [nodeId] path: message`, the node id left out when the issue is not about one step. */
 export function formatIssue(file: string, issue: Issue): string {
@@ -40,15 +41,4 @@ export function timelineTable(timeline: readonly TimelineEntry[], timeZone: stri
 export const count = (n: number) => n.toLocaleString('en-US');
 
 /** `n account(s)`, and so on: the noun in the plural unless there is exactly one. */
-export const counted = (n: number, noun: string, plural = `${noun}s`) => `${count(n)} ${n === 1 ? noun : plural}`;
-
-/** A span of whole seconds in words: "under a second", "40 s", "3 min 20 s", "1 h 5 min" (seconds dropped). */
-export function durationWords(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s === 0) return 'under a second';
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return s % 60 === 0 ? `${s / 60} min` : `${Math.floor(s / 60)} min ${s % 60} s`;
-  const minutes = Math.round(s / 60);
-  const h = Math.floor(minutes / 60);
-  return minutes % 60 === 0 ? `${h} h` : `${h} h ${minutes % 60} min`;
-}
+export const counted = (n: number, noun: string, many?: string) => `${count(n)} ${plural(n, noun, many)}`;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportReport } from '../engine/accounts/import-report.js';
-import { count, counted, durationWords } from './format.js';
+import { durationWords } from '../engine/text/words.js';
+import { count, counted } from './format.js';
 import { readReason, UsageError } from './input.js';
 import { failure, ok, reportFailures, send, serverUrl } from './remote.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../engine/accounts/import-report.js';
-import { durationWords } from '../../cli/format.js';
+import { durationWords } from '../../engine/text/words.js';
 import { motionLines } from '../../cli/import.js';
 
 // `stayflow import` says under its counts what an accounts import sets in motion, as the import report tells it.

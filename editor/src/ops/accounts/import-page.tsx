@@ -3,6 +3,8 @@ import { Link } from 'react-router';
 import { ImportKind, type ImportReport } from '../../../../engine/accounts/import-report.js';
 import { ErrorMessage } from '../../ui/states.js';
 import { opsApi } from '../api.js';
+import { durationWords } from '../../../../engine/text/words.js';
+import { counted } from '../ui/format.js';
 import '../ops.css';
 
 type Result = { report: ImportReport; dryRun: boolean; file: string };
@@ -136,18 +138,6 @@ function ImportReportView({ result: { report, dryRun } }: { result: Result }) {
   );
 }
 
-const count = (n: number, what: string) => `${n.toLocaleString('en')} ${what}${n === 1 ? '' : 's'}`;
-
-/** Whole seconds as a person reads them: "45 s", "3 min 20 s", "1 h 5 min". */
-function aboutDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const min = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return min > 0 ? `${h} h ${min} min` : `${h} h`;
-  if (min > 0) return s > 0 ? `${min} min ${s} s` : `${min} min`;
-  return `${s} s`;
-}
-
 /** The playbooks an accounts import's changes would enroll accounts in, and the pace they are handed over at. */
 function SetInMotion({ report, dryRun }: { report: ImportReport; dryRun: boolean }) {
   const { enrollments, handOff } = report;
@@ -161,7 +151,7 @@ function SetInMotion({ report, dryRun }: { report: ImportReport; dryRun: boolean
           <ul className="why-list">
             {enrollments.map((e) => (
               <li key={e.playbookKey}>
-                {dryRun ? 'Will start' : 'Starting'}: <strong>{e.name}</strong> for {count(e.accounts, 'account')}
+                {dryRun ? 'Will start' : 'Starting'}: <strong>{e.name}</strong> for {counted(e.accounts, 'account')}
                 {e.example && <span className="muted"> ({e.example})</span>}
               </li>
             ))}
@@ -176,8 +166,8 @@ function SetInMotion({ report, dryRun }: { report: ImportReport; dryRun: boolean
       {handOff && handed > 0 && (
         <p>
           {handOff.estimatedSeconds <= 1
-            ? `Handing ${count(handed, 'account')} to their playbooks ${dryRun ? 'will take' : 'takes'} a moment.`
-            : `Handing ${count(handed, 'account')} to their playbooks takes about ${aboutDuration(handOff.estimatedSeconds)}` +
+            ? `Handing ${counted(handed, 'account')} to their playbooks ${dryRun ? 'will take' : 'takes'} a moment.`
+            : `Handing ${counted(handed, 'account')} to their playbooks takes about ${durationWords(handOff.estimatedSeconds)}` +
               ` (${handOff.perSecond.toLocaleString('en')} a second, so other accounts’ steps are not held up).`}
         </p>
       )}

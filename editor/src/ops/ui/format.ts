@@ -1,3 +1,4 @@
+import { plural } from '../../../../engine/text/words.js';
 // Dates and numbers as people read them, in the viewer's own time zone and language settings.
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -30,4 +31,4 @@ export const utcDay = (t: number | Date = Date.now()) => new Date(t).toISOString
 export const count = (n: number) => n.toLocaleString();
 
 /** A count with its noun: "1 account", "1,204 accounts" (English plurals by `s`, or the plural given). */
-export const counted = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+export const counted = (n: number, one: string, many?: string) => `${count(n)} ${plural(n, one, many)}`;

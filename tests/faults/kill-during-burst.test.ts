@@ -1,12 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { freePort } from '../support/free-port.js';
 import { checkDrill, random, sleep, startDrill } from './email-drill.js';
 import { startRelay, type Relay } from './relay.js';
-import { stayflowProcess, type StayflowProcess } from './stayflow-process.js';
+import { singleProcessStack, type StayflowProcess } from './stayflow-process.js';
 
 // kill -9 of the whole `npm start` tree (launcher, server and worker, embedded Temporal) at random moments while
 // 50 runs send three emails one minute apart, against a relay that survives the kills; restarted each time with the
@@ -18,28 +13,15 @@ import { stayflowProcess, type StayflowProcess } from './stayflow-process.js';
 describe('kill -9 of the whole npm start tree during bursts of email', () => {
   let relay: Relay;
   let stayflow: StayflowProcess;
-  let dataDir: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     relay = await startRelay();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'stayflow-faults-'));
-    stayflow = stayflowProcess('kill-during-burst', {
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-      SMTP_URL: `smtp://127.0.0.1:${relay.port}`,
-      SMTP_MESSAGE_LOOKUP_URL: relay.lookupUrl,
-      STAYFLOW_BOOTSTRAP_TOKEN: `sf_faults-${randomBytes(16).toString('hex')}`,
-      LOG_LEVEL: 'warn',
-    });
-    await stayflow.start();
+    ({ stayflow, close } = await singleProcessStack('kill-during-burst', relay));
   });
   afterAll(async () => {
-    await stayflow?.stop();
+    await close?.();
     await relay?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(

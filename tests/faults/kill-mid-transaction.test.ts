@@ -1,14 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENDING_SETTLES_AFTER_MS } from '../../server/email/transport.js';
-import { freePort } from '../support/free-port.js';
 import { until } from '../support/until.js';
 import { sleep } from './email-drill.js';
 import { startRelay, type Relay } from './relay.js';
-import { call, stayflowProcess, type StayflowProcess } from './stayflow-process.js';
+import { call, singleProcessStack, type StayflowProcess } from './stayflow-process.js';
 
 // The one moment the burst drills only hit by chance: kill -9 of the whole `npm start` tree while an email is inside
 // its SMTP transaction — claimed `sending`, its data at the relay, no 250 yet. The relay (which survives) never
@@ -40,28 +35,15 @@ const playbook = {
 describe('kill -9 of the whole npm start tree inside an SMTP transaction', () => {
   let relay: Relay;
   let stayflow: StayflowProcess;
-  let dataDir: string;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
     relay = await startRelay();
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'stayflow-mid-transaction-'));
-    stayflow = stayflowProcess('kill-mid-transaction', {
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      DATA_DIR: dataDir,
-      SMTP_URL: `smtp://127.0.0.1:${relay.port}`,
-      SMTP_MESSAGE_LOOKUP_URL: relay.lookupUrl,
-      STAYFLOW_BOOTSTRAP_TOKEN: `sf_faults-${randomBytes(16).toString('hex')}`,
-      LOG_LEVEL: 'warn',
-    });
-    await stayflow.start();
+    ({ stayflow, close } = await singleProcessStack('kill-mid-transaction', relay));
   });
   afterAll(async () => {
-    await stayflow?.stop();
+    await close?.();
     await relay?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it(

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/free-port.js';
 import { until } from '../support/until.js';
 
 // `npm start` as a user runs it — `node scripts/start.mjs`, which starts the server, which starts the embedded
@@ -96,3 +99,33 @@ export async function callApi(baseUrl: string, token: string, method: string, ro
 /** One API call as the process's bootstrap admin. */
 export const call = (stayflow: StayflowProcess, method: string, route: string, body?: unknown) =>
   callApi(stayflow.url, stayflow.token, method, route, body);
+
+/**
+ * The whole `npm start` tree on its own ports and data directory, sending through `relay` (which outlives it) and
+ * asking the relay's message lookup after a cut-off send. `close` stops it and removes the data directory.
+ */
+export async function singleProcessStack(
+  name: string,
+  relay: { port: number; lookupUrl: string },
+): Promise<{ stayflow: StayflowProcess; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `stayflow-${name}-`));
+  const stayflow = stayflowProcess(name, {
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    SMTP_URL: `smtp://127.0.0.1:${relay.port}`,
+    SMTP_MESSAGE_LOOKUP_URL: relay.lookupUrl,
+    STAYFLOW_BOOTSTRAP_TOKEN: `sf_faults-${randomBytes(16).toString('hex')}`,
+    LOG_LEVEL: 'warn',
+  });
+  await stayflow.start();
+  return {
+    stayflow,
+    async close() {
+      await stayflow.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Issue } from '../../../engine/errors.js';
 import { compilePlaybook } from '../../../engine/playbook/compile.js';
 import { CompileContext } from '../../../engine/playbook/ir.js';
+import { PlaybookKey } from '../../../engine/playbook/schema.js';
 import { VersionParam } from '../../../engine/playbook/version-number.js';
 import { EnrollmentRequest } from '../../../engine/accounts/enrollment-request.js';
 import { SimulationRequest, TimelineEntry } from '../../../engine/simulator/schemas.js';
@@ -45,13 +46,14 @@ const DefinitionBody = z.object({
  * Saving a draft takes work in progress: any object with a key and a name is stored, and the answer lists every
  * problem. The document says so, rather than promising that only a complete PlaybookDefinition is accepted.
  */
+const { $schema: _, ...draftKeySchema } = z.toJSONSchema(PlaybookKey);
 const DraftBody = z.object({
   definition: z.unknown().meta({
     override: {
       type: 'object',
       required: ['key', 'name'],
       properties: {
-        key: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 64 },
+        key: draftKeySchema,
         name: { type: 'string', minLength: 1 },
       },
       additionalProperties: true,
